@@ -77,6 +77,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     sqlite.pragma(`synchronous = ${opts.sqliteSync ?? 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
+    // LIKE must match case as PostgreSQL's does; folding is asked for explicitly (tolower/toupper).
+    sqlite.pragma('case_sensitive_like = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
   const migrator = new Migrator({ db, provider: provider(dialect) });

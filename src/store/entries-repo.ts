@@ -1,0 +1,197 @@
+import { type ExpressionBuilder, type Expression, type Insertable, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
+import { type EntryFilter, type EntryQuery, type FieldRef, entryFields } from './entry-query.js';
+import type { AuditEventTable, Database, EntryState, EntryTable } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type EntryRow = Omit<Selectable<EntryTable>, 'key_enc'>;
+export type HistoryRow = Omit<Selectable<Database['entry_history']>, 'key_enc'>;
+
+/** Every entry column but the encrypted key, which is read only where a key is used. */
+export const entryColumns = [
+  'id',
+  'keystore_id',
+  'alias',
+  'kind',
+  'owner',
+  'group_id',
+  'cert_der',
+  'chain_der',
+  'subject_dn',
+  'issuer_dn',
+  'serial',
+  'not_before',
+  'not_after',
+  'key_type',
+  'key_size',
+  'curve',
+  'sig_alg',
+  'cert_version',
+  'sha1',
+  'sha256',
+  'sha512',
+  'created_at',
+  'created_by',
+  'modified_at',
+  'modified_by',
+  'version',
+  'meta',
+] as const;
+
+type EB = ExpressionBuilder<Database, 'entries'>;
+
+function column(eb: EB, ref: FieldRef): Expression<unknown> {
+  const col = eb.ref(`entries.${entryFields[ref.field]}`);
+  if (ref.fold === 'lower') return eb.fn('lower', [col]);
+  if (ref.fold === 'upper') return eb.fn('upper', [col]);
+  return col;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function compile(eb: EB, f: EntryFilter): Expression<SqlBool> {
+  switch (f.op) {
+    case 'and':
+      return eb.and([compile(eb, f.left), compile(eb, f.right)]);
+    case 'or':
+      return eb.or([compile(eb, f.left), compile(eb, f.right)]);
+    case 'not':
+      return eb.not(compile(eb, f.arg));
+    case 'const':
+      return f.value ? sql<SqlBool>`1 = 1` : sql<SqlBool>`1 = 0`;
+    case 'cmp': {
+      const col = column(eb, f.field);
+      if (f.value === null) {
+        if (f.cmp === 'eq') return eb(col, 'is', null);
+        if (f.cmp === 'ne') return eb(col, 'is not', null);
+        return sql<SqlBool>`1 = 0`;
+      }
+      const ops = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
+      const value = typeof f.value === 'boolean' ? (f.value ? 1 : 0) : f.value;
+      const cmp = eb(col, ops[f.cmp], value);
+      // OData's ne is true for a null column; SQL's <> is not.
+      return f.cmp === 'ne' ? eb.or([cmp, eb(col, 'is', null)]) : cmp;
+    }
+    case 'text': {
+      const v = likeEscape(f.value);
+      const pattern = f.fn === 'contains' ? `%${v}%` : f.fn === 'startswith' ? `${v}%` : `%${v}`;
+      return sql<SqlBool>`${column(eb, f.field)} like ${pattern} escape '\\'`;
+    }
+  }
+}
+
+export function findEntry(db: Db, keystoreId: number, alias: string): Promise<EntryRow | undefined> {
+  return db
+    .selectFrom('entries')
+    .select(entryColumns)
+    .where('keystore_id', '=', keystoreId)
+    .where('alias', '=', alias)
+    .executeTakeFirst();
+}
+
+export function findEntryKey(db: Db, id: number): Promise<Buffer | null | undefined> {
+  return db
+    .selectFrom('entries')
+    .select('key_enc')
+    .where('id', '=', id)
+    .executeTakeFirst()
+    .then((r) => r?.key_enc);
+}
+
+export async function listEntries(db: Db, keystoreId: number, q: EntryQuery): Promise<EntryRow[]> {
+  let query = db.selectFrom('entries').select(entryColumns).where('keystore_id', '=', keystoreId);
+  if (q.filter) {
+    const filter = q.filter;
+    query = query.where((eb) => compile(eb, filter));
+  }
+  for (const o of q.orderBy ?? []) query = query.orderBy(`entries.${entryFields[o.field]}`, o.desc ? 'desc' : 'asc');
+  query = query.orderBy('entries.alias', 'asc');
+  if (q.limit !== undefined) query = query.limit(q.limit);
+  if (q.offset) {
+    if (q.limit === undefined) query = query.limit(Number.MAX_SAFE_INTEGER);
+    query = query.offset(q.offset);
+  }
+  return query.execute();
+}
+
+export async function countEntries(db: Db, keystoreId: number, filter?: EntryFilter): Promise<number> {
+  let query = db
+    .selectFrom('entries')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('keystore_id', '=', keystoreId);
+  if (filter) query = query.where((eb) => compile(eb, filter));
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function findEntriesBySubject(db: Db, keystoreId: number, subjectDn: string): Promise<EntryRow[]> {
+  return db
+    .selectFrom('entries')
+    .select(entryColumns)
+    .where('keystore_id', '=', keystoreId)
+    .where('subject_dn', '=', subjectDn)
+    .execute();
+}
+
+export function findEntriesByGroup(db: Db, groupId: number): Promise<(EntryRow & { environment_id: number })[]> {
+  return db
+    .selectFrom('entries')
+    .innerJoin('keystores', 'keystores.id', 'entries.keystore_id')
+    .select(entryColumns.map((c) => `entries.${c}` as const))
+    .select('keystores.environment_id')
+    .where('entries.group_id', '=', groupId)
+    .orderBy('entries.id')
+    .execute();
+}
+
+export async function insertEntry(db: Db, keystoreId: number, state: EntryState): Promise<number> {
+  const row = await db
+    .insertInto('entries')
+    .values({ ...state, keystore_id: keystoreId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Replaces an entry's state if it still has the version the caller read; false when someone else changed it. */
+export async function updateEntry(db: Db, id: number, expectedVersion: number, state: Partial<EntryState>): Promise<boolean> {
+  const res = await db
+    .updateTable('entries')
+    .set(state)
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function deleteEntry(db: Db, id: number, expectedVersion: number): Promise<boolean> {
+  const res = await db.deleteFrom('entries').where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+  return Number(res.numDeletedRows) === 1;
+}
+
+/** Copies the entry's current row, key included, into history before it is replaced or removed. */
+export async function archiveEntry(db: Db, id: number, change: string, at: number, by: string): Promise<void> {
+  const row = await db.selectFrom('entries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const { id: entryId, ...rest } = row;
+  await db
+    .insertInto('entry_history')
+    .values({ ...rest, entry_id: entryId, change, superseded_at: at, superseded_by: by })
+    .execute();
+}
+
+export function listHistory(db: Db, keystoreId: number, alias: string): Promise<HistoryRow[]> {
+  return db
+    .selectFrom('entry_history')
+    .select([...entryColumns, 'entry_id', 'change', 'superseded_at', 'superseded_by'])
+    .where('keystore_id', '=', keystoreId)
+    .where('alias', '=', alias)
+    .orderBy('id', 'asc')
+    .execute();
+}
+
+export async function insertAudit(db: Db, event: Insertable<AuditEventTable>): Promise<void> {
+  await db.insertInto('audit_events').values(event).execute();
+}
+
+export async function touchKeystore(db: Db, keystoreId: number, at: number, by: string): Promise<void> {
+  await db.updateTable('keystores').set({ modified_at: at, modified_by: by }).where('id', '=', keystoreId).execute();
+}

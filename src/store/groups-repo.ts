@@ -1,0 +1,52 @@
+import type { Selectable } from 'kysely';
+import type { Db } from './entries-repo.js';
+import type { CertGroupTable } from './schema.js';
+
+export type GroupRow = Selectable<CertGroupTable>;
+
+export function findGroup(db: Db, projectId: number, name: string): Promise<GroupRow | undefined> {
+  return db
+    .selectFrom('cert_groups')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+}
+
+export function findGroupById(db: Db, id: number): Promise<GroupRow | undefined> {
+  return db.selectFrom('cert_groups').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listGroups(db: Db, projectId: number): Promise<GroupRow[]> {
+  return db.selectFrom('cert_groups').selectAll().where('project_id', '=', projectId).orderBy('name').execute();
+}
+
+export async function insertGroup(db: Db, g: Omit<GroupRow, 'id'>): Promise<number> {
+  const r = await db.insertInto('cert_groups').values(g).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function updateGroup(db: Db, id: number, set: Partial<Omit<GroupRow, 'id'>>): Promise<void> {
+  await db.updateTable('cert_groups').set(set).where('id', '=', id).execute();
+}
+
+export async function deleteGroup(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('cert_groups').where('id', '=', id).execute();
+}
+
+/** A group of the project that holds this alias in another environment (the SAP API's join rule). */
+export function findGroupHoldingAlias(db: Db, projectId: number, alias: string): Promise<{ id: number } | undefined> {
+  return db
+    .selectFrom('entries')
+    .innerJoin('cert_groups', 'cert_groups.id', 'entries.group_id')
+    .select('cert_groups.id as id')
+    .where('cert_groups.project_id', '=', projectId)
+    .where('entries.alias', '=', alias)
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function groupIsEmpty(db: Db, groupId: number): Promise<boolean> {
+  const r = await db.selectFrom('entries').select('id').where('group_id', '=', groupId).limit(1).executeTakeFirst();
+  return r === undefined;
+}
