@@ -1,5 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import apiopsPlugin from './api/apiops/plugin.js';
 import cpiPlugin from './api/cpi/plugin.js';
 import restPlugin from './api/rest/plugin.js';
@@ -35,7 +35,11 @@ export async function buildServer(ctx: AppContext, opts: { logger?: boolean } = 
     const started = performance.now();
     try {
       await ctx.store.db.selectFrom('projects').select('id').limit(1).execute();
-      return { status: 'ready', store: ctx.store.dialect, storeMs: Math.round((performance.now() - started) * 100) / 100 };
+      return {
+        status: 'ready',
+        store: ctx.store.dialect,
+        storeMs: Math.round((performance.now() - started) * 100) / 100,
+      };
     } catch {
       return reply.code(503).send({ status: 'unavailable', store: ctx.store.dialect });
     }

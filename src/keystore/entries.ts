@@ -1,8 +1,8 @@
 import { type CertificateFacts, isSignedBy, parseCertificate } from '../pki/certificate.js';
 import { PkiError } from '../pki/errors.js';
 import { readCertificates } from '../pki/sniff.js';
-import * as repo from '../store/entries-repo.js';
 import type { Db } from '../store/entries-repo.js';
+import * as repo from '../store/entries-repo.js';
 import type { EntryFilter, EntryQuery } from '../store/entry-query.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/open.js';
@@ -46,9 +46,23 @@ export function readCertificate(material: Uint8Array): { der: Buffer; facts: Cer
   }
 }
 
-export function factsToState(der: Buffer, f: CertificateFacts): Omit<
+export function factsToState(
+  der: Buffer,
+  f: CertificateFacts,
+): Omit<
   EntryState,
-  'alias' | 'kind' | 'owner' | 'group_id' | 'chain_der' | 'key_enc' | 'created_at' | 'created_by' | 'modified_at' | 'modified_by' | 'version' | 'meta'
+  | 'alias'
+  | 'kind'
+  | 'owner'
+  | 'group_id'
+  | 'chain_der'
+  | 'key_enc'
+  | 'created_at'
+  | 'created_by'
+  | 'modified_at'
+  | 'modified_by'
+  | 'version'
+  | 'meta'
 > {
   return {
     cert_der: der,
@@ -94,12 +108,17 @@ export class Entries {
   }
 
   /** Imports or replaces a trusted-certificate entry (SAP's CertificateResources, Apinizer's environment copies). */
-  async importCertificate(ks: KeystoreRef, alias: string, input: CertificateImport, actor: Actor): Promise<WriteResult> {
+  async importCertificate(
+    ks: KeystoreRef,
+    alias: string,
+    input: CertificateImport,
+    actor: Actor,
+  ): Promise<WriteResult> {
     assertValidAlias(alias);
     assertNotReserved(alias);
     const { der, facts } = readCertificate(input.material);
     return this.retrying(async (trx) => {
-      const current = await repo.findEntry(trx, ks.keystoreId, alias);
+      const current = await repo.findEntryForWrite(trx, ks.keystoreId, alias);
       if (current && input.mode === 'create')
         throw new DomainError('AlreadyExists', `Keystore entry with alias "${alias}" already exists`, {
           type: 'alias',
@@ -121,7 +140,12 @@ export class Entries {
           name: alias,
         });
       if (input.requireTrust && !(await isTrusted(trx, ks.keystoreId, der, facts)))
-        throw new DomainError('NotTrusted', 'The certificate cannot be trusted: no trust path to it can be built from the keystore', { type: 'alias', name: alias }, { der, facts });
+        throw new DomainError(
+          'NotTrusted',
+          'The certificate cannot be trusted: no trust path to it can be built from the keystore',
+          { type: 'alias', name: alias },
+          { der, facts },
+        );
 
       const now = Date.now();
       const state = factsToState(der, facts);
@@ -170,7 +194,7 @@ export class Entries {
   async delete(ks: KeystoreRef, alias: string, actor: Actor): Promise<Entry> {
     assertNotReserved(alias);
     return this.retrying(async (trx) => {
-      const current = await repo.findEntry(trx, ks.keystoreId, alias);
+      const current = await repo.findEntryForWrite(trx, ks.keystoreId, alias);
       if (!current) throw aliasNotFound(alias);
       if (current.owner === OWNER_SAP)
         throw new DomainError('Forbidden', `The entry '${alias}' is owned by SAP and cannot be deleted`, {
@@ -223,12 +247,12 @@ export class Entries {
       try {
         return await this.store.db.transaction().execute(fn);
       } catch (e) {
-        const again = e instanceof RetryWrite || (isUniqueViolation(e) && attempt < RETRIES);
+        const again = e instanceof RetryWrite || isUniqueViolation(e);
         if (!again || attempt >= RETRIES) {
-          if (e instanceof RetryWrite)
-            throw new DomainError('Conflict', 'The entry was changed by another request; try again');
+          if (again) throw new DomainError('Conflict', 'The entry was changed by another request; try again');
           throw e;
         }
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
       }
     }
   }

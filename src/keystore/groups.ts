@@ -1,11 +1,12 @@
-import * as repo from '../store/entries-repo.js';
 import type { Db } from '../store/entries-repo.js';
+import * as repo from '../store/entries-repo.js';
+import { isUniqueViolation } from '../store/errors.js';
 import * as groupsRepo from '../store/groups-repo.js';
 import type { Store } from '../store/open.js';
 import type { EntryState } from '../store/schema.js';
 import * as tenantsRepo from '../store/tenants-repo.js';
-import { DomainError, notFound } from './errors.js';
 import { factsToState, readCertificate } from './entries.js';
+import { DomainError, notFound } from './errors.js';
 import { type Actor, type Entry, OWNER_SAP, OWNER_TENANT, toEntry } from './model.js';
 import { assertNotReserved, assertValidAlias } from './reserved.js';
 
@@ -73,7 +74,13 @@ export class Groups {
       const now = Date.now();
       for (const m of before.members) await this.removeMember(trx, project, m, actor, now);
       await groupsRepo.deleteGroup(trx, g.id);
-      await repo.insertAudit(trx, { at: now, actor: actor.name, action: 'certificate.delete', project, detail: JSON.stringify({ name }) });
+      await repo.insertAudit(trx, {
+        at: now,
+        actor: actor.name,
+        action: 'certificate.delete',
+        project,
+        detail: JSON.stringify({ name }),
+      });
       return before;
     });
   }
@@ -88,84 +95,104 @@ export class Groups {
     assertValidAlias(input.alias);
     assertNotReserved(input.alias);
     const environments = [...new Set(input.environments)];
-    return this.store.db.transaction().execute(async (trx) => {
-      const p = await this.project(trx, project);
-      const keystores: { environment: string; keystoreId: number; environmentId: number }[] = [];
-      for (const env of environments) {
-        const e = await tenantsRepo.findEnvironment(trx, p.id, env);
-        if (!e) throw notFound('environment', env);
-        const ks = await tenantsRepo.findKeystore(trx, e.id, GROUP_KEYSTORE);
-        if (!ks) throw notFound('keystore', GROUP_KEYSTORE);
-        keystores.push({ environment: env, keystoreId: ks.id, environmentId: e.id });
-      }
-      const { der, facts } = readCertificate(input.material);
-      const now = Date.now();
-      let group = await groupsRepo.findGroup(trx, p.id, name);
-      if (mode === 'create' && group)
-        throw new DomainError('AlreadyExists', `Certificate '${name}' already exists`, { type: 'certificate', name });
-      if (mode === 'replace' && !group) throw notFound('certificate', name);
-      for (const k of keystores) {
-        const holder = await repo.findEntry(trx, k.keystoreId, input.alias);
-        if (holder && (group === undefined || holder.group_id !== group.id))
-          throw new DomainError('Conflict', `Alias '${input.alias}' is already used for another certificate`, {
-            type: 'alias',
-            name: input.alias,
+    return this.retryingUniqueViolation(() =>
+      this.store.db.transaction().execute(async (trx) => {
+        const p = await this.project(trx, project);
+        const keystores: { environment: string; keystoreId: number; environmentId: number }[] = [];
+        for (const env of environments) {
+          const e = await tenantsRepo.findEnvironment(trx, p.id, env);
+          if (!e) throw notFound('environment', env);
+          const ks = await tenantsRepo.findKeystore(trx, e.id, GROUP_KEYSTORE);
+          if (!ks) throw notFound('keystore', GROUP_KEYSTORE);
+          keystores.push({ environment: env, keystoreId: ks.id, environmentId: e.id });
+        }
+        const { der, facts } = readCertificate(input.material);
+        const now = Date.now();
+        let group = await groupsRepo.findGroup(trx, p.id, name);
+        if (mode === 'create' && group)
+          throw new DomainError('AlreadyExists', `Certificate '${name}' already exists`, { type: 'certificate', name });
+        if (mode === 'replace' && !group) throw notFound('certificate', name);
+        for (const k of keystores) {
+          const holder = await repo.findEntry(trx, k.keystoreId, input.alias);
+          if (holder && (group === undefined || holder.group_id !== group.id))
+            throw new DomainError('Conflict', `Alias '${input.alias}' is already used for another certificate`, {
+              type: 'alias',
+              name: input.alias,
+            });
+        }
+        if (group) {
+          const old = await this.withMembers(trx, group, await this.environmentNames(trx, p.id));
+          for (const m of old.members) await this.removeMember(trx, project, m, actor, now);
+          await groupsRepo.updateGroup(trx, group.id, { description: input.description, modified_at: now });
+        } else {
+          const id = await groupsRepo.insertGroup(trx, {
+            project_id: p.id,
+            name,
+            description: input.description,
+            created_at: now,
+            modified_at: now,
           });
-      }
-      if (group) {
-        const old = await this.withMembers(trx, group, await this.environmentNames(trx, p.id));
-        for (const m of old.members) await this.removeMember(trx, project, m, actor, now);
-        await groupsRepo.updateGroup(trx, group.id, { description: input.description, modified_at: now });
-      } else {
-        const id = await groupsRepo.insertGroup(trx, {
-          project_id: p.id,
-          name,
-          description: input.description,
-          created_at: now,
-          modified_at: now,
-        });
-        group = { id, project_id: p.id, name, description: input.description, created_at: now, modified_at: now };
-      }
-      const state = factsToState(der, facts);
-      for (const k of keystores) {
-        const full: EntryState = {
-          ...state,
-          alias: input.alias,
-          kind: 'certificate',
-          owner: OWNER_TENANT,
-          group_id: group.id,
-          chain_der: null,
-          key_enc: null,
-          created_at: now,
-          created_by: actor.name,
-          modified_at: now,
-          modified_by: actor.name,
-          version: 1,
-          meta: null,
-        };
-        await repo.insertEntry(trx, k.keystoreId, full);
+          group = { id, project_id: p.id, name, description: input.description, created_at: now, modified_at: now };
+        }
+        const state = factsToState(der, facts);
+        for (const k of keystores) {
+          const full: EntryState = {
+            ...state,
+            alias: input.alias,
+            kind: 'certificate',
+            owner: OWNER_TENANT,
+            group_id: group.id,
+            chain_der: null,
+            key_enc: null,
+            created_at: now,
+            created_by: actor.name,
+            modified_at: now,
+            modified_by: actor.name,
+            version: 1,
+            meta: null,
+          };
+          await repo.insertEntry(trx, k.keystoreId, full);
+          await repo.insertAudit(trx, {
+            at: now,
+            actor: actor.name,
+            action: 'entry.create',
+            project,
+            environment: k.environment,
+            keystore: GROUP_KEYSTORE,
+            alias: input.alias,
+            sha256_after: facts.sha256,
+            detail: JSON.stringify({ certificate: name }),
+          });
+          await repo.touchKeystore(trx, k.keystoreId, now, actor.name);
+        }
         await repo.insertAudit(trx, {
           at: now,
           actor: actor.name,
-          action: 'entry.create',
+          action: mode === 'create' ? 'certificate.create' : 'certificate.replace',
           project,
-          environment: k.environment,
-          keystore: GROUP_KEYSTORE,
-          alias: input.alias,
-          sha256_after: facts.sha256,
-          detail: JSON.stringify({ certificate: name }),
+          detail: JSON.stringify({ name, environments }),
         });
-        await repo.touchKeystore(trx, k.keystoreId, now, actor.name);
+        return this.withMembers(
+          trx,
+          { ...group, description: input.description, modified_at: now },
+          await this.environmentNames(trx, p.id),
+        );
+      }),
+    );
+  }
+
+  /**
+   * Two writers may both find a name or an alias free and both insert it; the loser's transaction fails on
+   * the unique constraint. Run again, it sees the winner's rows and ends in the domain error it should.
+   */
+  private async retryingUniqueViolation<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isUniqueViolation(e) || attempt >= 3) throw e;
       }
-      await repo.insertAudit(trx, {
-        at: now,
-        actor: actor.name,
-        action: mode === 'create' ? 'certificate.create' : 'certificate.replace',
-        project,
-        detail: JSON.stringify({ name, environments }),
-      });
-      return this.withMembers(trx, { ...group, description: input.description, modified_at: now }, await this.environmentNames(trx, p.id));
-    });
+    }
   }
 
   private async removeMember(trx: Db, project: string, m: GroupMember, actor: Actor, now: number): Promise<void> {

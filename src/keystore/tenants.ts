@@ -1,7 +1,8 @@
-import type { Store } from '../store/open.js';
 import { insertAudit } from '../store/entries-repo.js';
+import { isUniqueViolation } from '../store/errors.js';
+import type { Store } from '../store/open.js';
 import * as repo from '../store/tenants-repo.js';
-import { DomainError, alreadyExists, invalid, notFound } from './errors.js';
+import { alreadyExists, DomainError, invalid, notFound } from './errors.js';
 import {
   type Actor,
   ENVIRONMENT_TYPES,
@@ -11,7 +12,6 @@ import {
   type KeystoreRef,
   type Project,
 } from './model.js';
-import { isUniqueViolation } from '../store/errors.js';
 
 const NAME = /^[^\u0000-\u001f\u007f/\\]{1,200}$/;
 
@@ -125,7 +125,11 @@ export class Tenants {
       });
     } catch (e) {
       if (isUniqueViolation(e))
-        throw alreadyExists('environment', input.name, `Environment '${input.name}' already exists in project '${project}'`);
+        throw alreadyExists(
+          'environment',
+          input.name,
+          `Environment '${input.name}' already exists in project '${project}'`,
+        );
       throw e;
     }
   }

@@ -1,5 +1,14 @@
-import { type ExpressionBuilder, type Expression, type Insertable, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
-import { type EntryFilter, type EntryQuery, type FieldRef, entryFields } from './entry-query.js';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  PostgresAdapter,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
+import { type EntryFilter, type EntryQuery, entryFields, type FieldRef } from './entry-query.js';
 import type { AuditEventTable, Database, EntryState, EntryTable } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -88,6 +97,20 @@ export function findEntry(db: Db, keystoreId: number, alias: string): Promise<En
     .executeTakeFirst();
 }
 
+/**
+ * Reads an entry inside a write transaction and locks its row until the transaction ends (PostgreSQL), so
+ * concurrent writers of one alias queue up instead of losing updates. SQLite runs one write transaction at a
+ * time, so the plain read already is exclusive there.
+ */
+export function findEntryForWrite(db: Db, keystoreId: number, alias: string): Promise<EntryRow | undefined> {
+  const q = db
+    .selectFrom('entries')
+    .select(entryColumns)
+    .where('keystore_id', '=', keystoreId)
+    .where('alias', '=', alias);
+  return (db.getExecutor().adapter instanceof PostgresAdapter ? q.forUpdate() : q).executeTakeFirst();
+}
+
 export function findEntryKey(db: Db, id: number): Promise<Buffer | null | undefined> {
   return db
     .selectFrom('entries')
@@ -153,7 +176,12 @@ export async function insertEntry(db: Db, keystoreId: number, state: EntryState)
 }
 
 /** Replaces an entry's state if it still has the version the caller read; false when someone else changed it. */
-export async function updateEntry(db: Db, id: number, expectedVersion: number, state: Partial<EntryState>): Promise<boolean> {
+export async function updateEntry(
+  db: Db,
+  id: number,
+  expectedVersion: number,
+  state: Partial<EntryState>,
+): Promise<boolean> {
   const res = await db
     .updateTable('entries')
     .set(state)
@@ -164,7 +192,11 @@ export async function updateEntry(db: Db, id: number, expectedVersion: number, s
 }
 
 export async function deleteEntry(db: Db, id: number, expectedVersion: number): Promise<boolean> {
-  const res = await db.deleteFrom('entries').where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+  const res = await db
+    .deleteFrom('entries')
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
   return Number(res.numDeletedRows) === 1;
 }
 

@@ -5,6 +5,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from 'pg';
 import type { Dialect } from './dialect.js';
 import * as m001 from './migrations/001_initial.js';
+import * as m002 from './migrations/002_settings.js';
 import type { Database } from './schema.js';
 
 export interface StoreOptions {
@@ -26,6 +27,7 @@ export interface Store {
 
 const migrations: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Promise<void> }> = {
   '001_initial': m001,
+  '002_settings': m002,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
