@@ -89,12 +89,14 @@ export class Entries {
   constructor(private readonly store: Store) {}
 
   async get(ks: KeystoreRef, alias: string): Promise<Entry> {
-    const row = await repo.findEntry(this.store.db, ks.keystoreId, alias);
-    if (!row) throw aliasNotFound(alias);
-    return toEntry(row);
+    const entry = await this.find(ks, alias);
+    if (!entry) throw aliasNotFound(alias);
+    return entry;
   }
 
   async find(ks: KeystoreRef, alias: string): Promise<Entry | undefined> {
+    // No alias holds NUL (writes refuse control characters), and PostgreSQL could not even be asked.
+    if (alias.includes('\u0000')) return undefined;
     const row = await repo.findEntry(this.store.db, ks.keystoreId, alias);
     return row ? toEntry(row) : undefined;
   }
@@ -193,6 +195,7 @@ export class Entries {
   /** Removes an entry; its last version stays in history. */
   async delete(ks: KeystoreRef, alias: string, actor: Actor): Promise<Entry> {
     assertNotReserved(alias);
+    if (alias.includes('\u0000')) throw aliasNotFound(alias);
     return this.retrying(async (trx) => {
       const current = await repo.findEntryForWrite(trx, ks.keystoreId, alias);
       if (!current) throw aliasNotFound(alias);

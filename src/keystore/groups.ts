@@ -68,7 +68,7 @@ export class Groups {
   async delete(project: string, name: string, actor: Actor): Promise<CertificateGroup> {
     return this.store.db.transaction().execute(async (trx) => {
       const p = await this.project(trx, project);
-      const g = await groupsRepo.findGroup(trx, p.id, name);
+      const g = await this.lockedGroup(trx, p.id, name);
       if (!g) throw notFound('certificate', name);
       const before = await this.withMembers(trx, g, await this.environmentNames(trx, p.id));
       const now = Date.now();
@@ -108,7 +108,7 @@ export class Groups {
         }
         const { der, facts } = readCertificate(input.material);
         const now = Date.now();
-        let group = await groupsRepo.findGroup(trx, p.id, name);
+        let group = await this.lockedGroup(trx, p.id, name);
         if (mode === 'create' && group)
           throw new DomainError('AlreadyExists', `Certificate '${name}' already exists`, { type: 'certificate', name });
         if (mode === 'replace' && !group) throw notFound('certificate', name);
@@ -179,6 +179,18 @@ export class Groups {
         );
       }),
     );
+  }
+
+  /**
+   * The group, its row locked for the rest of the transaction by a no-op update: concurrent writers of one
+   * certificate (PostgreSQL) then queue here and read what the one before them committed, instead of
+   * removing members another writer already removed. Read again after the lock, which may have waited.
+   */
+  private async lockedGroup(trx: Db, projectId: number, name: string): Promise<groupsRepo.GroupRow | undefined> {
+    const g = await groupsRepo.findGroup(trx, projectId, name);
+    if (!g) return undefined;
+    await groupsRepo.updateGroup(trx, g.id, { modified_at: g.modified_at });
+    return groupsRepo.findGroup(trx, projectId, name);
   }
 
   /**

@@ -47,7 +47,8 @@ export class Tenants {
   }
 
   async getProject(name: string): Promise<Project> {
-    const p = await repo.findProject(this.store.db, name);
+    // PostgreSQL can't hold NUL in text, so such a name can't exist; asking would fail in the driver.
+    const p = name.includes('\u0000') ? undefined : await repo.findProject(this.store.db, name);
     if (!p) throw notFound('project', name, `Project '${name}' not found`);
     return toProject(p);
   }
@@ -82,7 +83,7 @@ export class Tenants {
 
   async getEnvironment(project: string, name: string): Promise<Environment> {
     const p = await this.getProject(project);
-    const e = await repo.findEnvironment(this.store.db, p.id, name);
+    const e = name.includes('\u0000') ? undefined : await repo.findEnvironment(this.store.db, p.id, name);
     if (!e) throw notFound('environment', name, `Environment '${name}' not found in project '${project}'`);
     return toEnvironment(e);
   }
@@ -136,7 +137,8 @@ export class Tenants {
 
   /** Resolves names to a keystore; the error says which of the three names is unknown. */
   async keystore(project: string, environment: string, keystore = 'system'): Promise<KeystoreRef> {
-    const path = await repo.findKeystorePath(this.store.db, project, environment, keystore);
+    const nul = [project, environment, keystore].some((s) => s.includes('\u0000'));
+    const path = nul ? undefined : await repo.findKeystorePath(this.store.db, project, environment, keystore);
     if (path)
       return {
         projectId: path.project_id,
