@@ -153,6 +153,12 @@ export interface DataKeyTable {
   created_at: Millis;
 }
 
+/** Server-wide values shared by every server on the database (e.g. the CSRF signing secret). */
+export interface SettingTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   projects: ProjectTable;
   environments: EnvironmentTable;
@@ -166,4 +172,5 @@ export interface Database {
   tokens: TokenTable;
   role_bindings: RoleBindingTable;
   data_keys: DataKeyTable;
+  settings: SettingTable;
 }
