@@ -1,0 +1,62 @@
+import { badRequest } from './errors.js';
+import { text } from './messages.js';
+import type { FormParts } from './multipart.js';
+
+type Query = Record<string, unknown>;
+
+/**
+ * A8: the OpenAPI declares the multipart text fields as query parameters and Spring binds both, so each text
+ * field is read from the form first and from the query string second.
+ */
+export class FormFields {
+  constructor(
+    private readonly form: FormParts,
+    private readonly query: Query,
+  ) {}
+
+  /** The first non-blank value, trimmed (a stray space around a name is never meant); '' when absent. */
+  text(name: string): string {
+    for (const v of this.all(name)) {
+      const t = v.trim();
+      if (t !== '') return t;
+    }
+    return '';
+  }
+
+  /** A8: a comma list, repeated fields, or both; items trimmed, blanks and repeats dropped, order kept. */
+  list(name: string): string[] {
+    const items = this.all(name).flatMap((v) => v.split(','));
+    return [...new Set(items.map((s) => s.trim()).filter((s) => s !== ''))];
+  }
+
+  /**
+   * The bytes of a file part; a text field of the same name counts too (`-F "pemEncodedFile=<cert.pem"`
+   * sends the PEM as a field). Empty content is as good as none.
+   */
+  file(name: string): Buffer | undefined {
+    for (const f of this.form.files.get(name) ?? []) if (f.data.length > 0) return f.data;
+    for (const v of this.form.fields.get(name) ?? []) if (v.trim() !== '') return Buffer.from(v, 'utf8');
+    return undefined;
+  }
+
+  /** Form values if the form has any non-blank one, else the query string's. */
+  private all(name: string): string[] {
+    const fromForm = this.form.fields.get(name) ?? [];
+    const values = fromForm.some((v) => v.trim() !== '') ? fromForm : queryValues(this.query, name);
+    for (const v of values) if (v.includes('\u0000')) throw badRequest(text.nulCharacter);
+    return values;
+  }
+}
+
+/** Fastify's query parser gives a string, or an array for a repeated key. */
+export function queryValues(query: Query, name: string): string[] {
+  const v = query[name];
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return [];
+}
+
+export function queryText(query: Query, name: string): string {
+  for (const v of queryValues(query, name)) if (v.trim() !== '') return v.trim();
+  return '';
+}

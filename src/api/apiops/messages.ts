@@ -1,0 +1,36 @@
+/**
+ * The texts Apinizer's API Ops answers with (reference §1.2, §1.3). Clients match on them, so they are kept
+ * word for word, grammar included; texts of our own follow the same style (a sentence ending in "!").
+ */
+export const text = {
+  emptyValue: (field: string) => `${field} value can not be empty!`,
+  certificateExists: (name: string) => `Certificate (name: ${name}) is already exist!`,
+  aliasInUse: (alias: string) => `Alias (${alias}) is already used for another certificate, try changing this value!`,
+  certificateNotFound: (name: string) => `Certificate (name: ${name}) is not found!`,
+  environmentNotFound: (env: string) =>
+    `Environment (${env}) is not found or user does not have privilege to access it!`,
+  projectNotFound: (project: string) =>
+    `Project (${project}) is not found or user does not have privilege to access it!`,
+  noPermission: 'User does not have required permission for this operation!',
+
+  emptyKey: 'Empty Key! Client must be authenticated to access this resource.',
+  tokenInvalid: 'Token is not valid!',
+  tokenExpired: 'Token was expired!',
+  badCredentials: 'Bad credentials',
+  grantType: 'GrantType value must be client_credentials!',
+  unexpected: 'An unexpected error occurred',
+
+  // Ours (A12 and the wire rules), in the same style.
+  fileTooLarge: 'Uploaded file is too large!',
+  valueTooLong: (field: string, max: number) => `${field} value can not be longer than ${max} characters!`,
+  fieldTooLong: (field: string) => `${field} value is too long!`,
+  nulCharacter: 'Request values can not contain NUL characters!',
+  notMultipart: 'The request body is not a valid multipart/form-data message!',
+  tooManyParts: 'The request holds too many form fields or files!',
+  badJsonField: 'A form field sent as application/json does not hold valid JSON!',
+  unsupportedMediaType: (type: string) => `Content-Type (${type}) is not supported by this operation!`,
+  badBody: 'The request body can not be read!',
+  bodyTooLarge: 'Request body is too large!',
+  noRoute: (method: string, path: string) => `No API Ops operation is found for ${method} ${path}!`,
+  badOption: (name: string, allowed: readonly string[]) => `${name} value must be one of ${allowed.join(', ')}!`,
+} as const;
