@@ -1,6 +1,6 @@
 import type { Db } from '../store/entries-repo.js';
 import * as repo from '../store/entries-repo.js';
-import { isUniqueViolation } from '../store/errors.js';
+import { isRetryable } from '../store/errors.js';
 import * as groupsRepo from '../store/groups-repo.js';
 import type { Store } from '../store/open.js';
 import type { EntryState } from '../store/schema.js';
@@ -195,14 +195,15 @@ export class Groups {
 
   /**
    * Two writers may both find a name or an alias free and both insert it; the loser's transaction fails on
-   * the unique constraint. Run again, it sees the winner's rows and ends in the domain error it should.
+   * the unique constraint (or, taking locks in another order, in a deadlock). Run again, it sees the winner's
+   * rows and ends in the domain error it should.
    */
   private async retryingUniqueViolation<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
       } catch (e) {
-        if (!isUniqueViolation(e) || attempt >= 3) throw e;
+        if (!isRetryable(e) || attempt >= 3) throw e;
       }
     }
   }

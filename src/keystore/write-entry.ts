@@ -1,7 +1,7 @@
 import type { CertificateFacts } from '../pki/certificate.js';
 import type { Db } from '../store/entries-repo.js';
 import * as repo from '../store/entries-repo.js';
-import { isUniqueViolation } from '../store/errors.js';
+import { isRetryable } from '../store/errors.js';
 import type { Store } from '../store/open.js';
 import type { EntryState } from '../store/schema.js';
 import { DomainError } from './errors.js';
@@ -189,7 +189,7 @@ export async function retrying<T>(store: Store, fn: (trx: Db) => Promise<T>): Pr
     try {
       return await store.db.transaction().execute(fn);
     } catch (e) {
-      const again = e instanceof RetryWrite || isUniqueViolation(e);
+      const again = e instanceof RetryWrite || isRetryable(e);
       if (!again || attempt >= RETRIES) {
         if (again) throw new DomainError('Conflict', 'The entry was changed by another request; try again');
         throw e;

@@ -4,3 +4,14 @@ export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: unknown; message?: unknown };
   return err.code === '23505' || err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/**
+ * True when a transaction lost a race it can simply run again: a unique violation, a deadlock or a
+ * serialization failure (PostgreSQL), or a busy database (SQLite).
+ */
+export function isRetryable(e: unknown): boolean {
+  if (isUniqueViolation(e)) return true;
+  if (typeof e !== 'object' || e === null) return false;
+  const code = (e as { code?: unknown }).code;
+  return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
+}
