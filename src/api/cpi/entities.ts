@@ -1,0 +1,76 @@
+import type { Entry } from '../../keystore/model.js';
+import { encodeHexAlias } from '../../pki/hexalias.js';
+
+/** A property value as the writers take it: DateTimeOffset values are milliseconds since the epoch. */
+export type Value = string | number | null;
+export type Values = Record<string, Value>;
+
+/** SAP's `Status` of an entry in a write's answer; reads show `unchanged`. */
+export type EntryStatus = 'unchanged' | 'new' | 'changed' | 'removed' | 'notImported';
+
+/** The facts a certificate carries, whether stored (an Entry) or refused (a NotTrusted error's detail). */
+export interface CertificateView {
+  subjectDn: string;
+  issuerDn: string;
+  serial: string;
+  notBefore: number;
+  notAfter: number;
+  keyType: string | null;
+  keySize: number | null;
+  curve: string | null;
+  signatureAlgorithm: string | null;
+  version: number;
+  sha1: string;
+  sha256: string;
+  sha512: string;
+}
+
+function certificateValues(alias: string, c: CertificateView): Values {
+  return {
+    Hexalias: encodeHexAlias(alias),
+    Alias: alias,
+    KeyType: c.keyType,
+    KeySize: c.keySize,
+    ValidNotBefore: c.notBefore,
+    ValidNotAfter: c.notAfter,
+    SerialNumber: c.serial,
+    SignatureAlgorithm: c.signatureAlgorithm,
+    EllipticCurve: c.curve,
+    Validity: null,
+    SubjectDN: c.subjectDn,
+    IssuerDN: c.issuerDn,
+    Version: c.version,
+    FingerprintSha1: c.sha1,
+    FingerprintSha256: c.sha256,
+    FingerprintSha512: c.sha512,
+  };
+}
+
+/** A stored entry as a KeystoreEntry; `Version` is the X.509 version, as SAP shows it. */
+export function keystoreEntryValues(e: Entry, status: EntryStatus = 'unchanged'): Values {
+  return {
+    ...certificateValues(e.alias, { ...e, version: e.certVersion }),
+    Type: e.kind === 'keypair' ? 'Key Pair' : 'Certificate',
+    Owner: e.owner,
+    LastModifiedBy: e.modifiedBy,
+    LastModifiedTime: e.modifiedAt,
+    CreatedBy: e.createdBy,
+    CreatedTime: e.createdAt,
+    Status: status,
+  };
+}
+
+/** D17: the refused certificate as the KeystoreEntry it would have become, marked untrusted and not imported. */
+export function refusedEntryValues(alias: string, c: CertificateView): Values {
+  return {
+    ...certificateValues(alias, c),
+    Validity: 'notTrusted',
+    Type: 'Certificate',
+    Owner: null,
+    LastModifiedBy: null,
+    LastModifiedTime: null,
+    CreatedBy: null,
+    CreatedTime: null,
+    Status: 'notImported',
+  };
+}

@@ -1,0 +1,40 @@
+import type { EdmType } from './edm.js';
+import type { Value, Values } from './entities.js';
+import { entityPath, type Selection } from './selection.js';
+
+/** OData V2 verbose JSON (D6): `__metadata` and `__deferred` links, as the live service and SAP's SDK expect. */
+export const JSON_TYPE = 'application/json;charset=utf-8';
+
+/** D2: `/Date(<ms>+0000)/`, the form tenants emit. */
+export const jsonDate = (ms: number): string => `/Date(${ms}+0000)/`;
+
+function jsonValue(type: EdmType, v: Value): unknown {
+  if (v === null) return null;
+  if (type === 'Edm.DateTimeOffset') return jsonDate(Number(v));
+  // V2 JSON writes 64-bit integers as strings, so JavaScript clients lose no digits.
+  if (type === 'Edm.Int64') return String(v);
+  return v;
+}
+
+export function jsonEntityObject(
+  sel: Selection,
+  setName: string,
+  values: Values,
+  base: string,
+): Record<string, unknown> {
+  const uri = `${base}/${entityPath(setName, sel.type, values)}`;
+  const out: Record<string, unknown> = { __metadata: { id: uri, uri, type: sel.type.qualifiedName } };
+  for (const p of sel.properties) out[p.name] = jsonValue(p.type, values[p.name] ?? null);
+  for (const n of sel.navigations) out[n.name] = { __deferred: { uri: `${uri}/${n.name}` } };
+  return out;
+}
+
+export function jsonEntry(sel: Selection, setName: string, values: Values, base: string): string {
+  return JSON.stringify({ d: jsonEntityObject(sel, setName, values, base) });
+}
+
+/** `__count` is a string in V2 JSON (D8). */
+export function jsonFeed(sel: Selection, setName: string, list: Values[], base: string, count?: number): string {
+  const results = list.map((v) => jsonEntityObject(sel, setName, v, base));
+  return JSON.stringify({ d: count === undefined ? { results } : { __count: String(count), results } });
+}

@@ -1,0 +1,28 @@
+import { ATOM_ENTRY_TYPE, ATOM_FEED_TYPE, atomEntry, atomFeed } from './atom-writer.js';
+import type { Answer, CpiCall } from './call.js';
+import type { Values } from './entities.js';
+import { JSON_TYPE, jsonEntry, jsonFeed } from './json-writer.js';
+import type { Format } from './query-options.js';
+import type { Selection } from './selection.js';
+
+/** One entity in the negotiated format. */
+export function entityAnswer(call: CpiCall, setName: string, sel: Selection, values: Values): Answer {
+  if (call.format === 'json') return { status: 200, type: JSON_TYPE, body: jsonEntry(sel, setName, values, call.base) };
+  return { status: 200, type: ATOM_ENTRY_TYPE, body: atomEntry(sel, setName, values, call.base) };
+}
+
+/** A collection in the given format; `count` is `$inlinecount=allpages`. */
+export function feedAnswer(
+  call: CpiCall,
+  format: Format,
+  setName: string,
+  sel: Selection,
+  list: Values[],
+  count?: number,
+): Answer {
+  if (format === 'json') return { status: 200, type: JSON_TYPE, body: jsonFeed(sel, setName, list, call.base, count) };
+  return { status: 200, type: ATOM_FEED_TYPE, body: atomFeed(sel, setName, list, call.base, count) };
+}
+
+/** D5: a write without `returnKeystoreEntries` answers 204 with no body. */
+export const noContent = (): Answer => ({ status: 204 });
