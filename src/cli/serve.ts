@@ -5,11 +5,13 @@ import type { AppContext } from '../context.js';
 import { KeystoreService } from '../keystore/service.js';
 import { buildServer } from '../server.js';
 import { openStore } from '../store/open.js';
+import { loadMasterKey } from './master-key.js';
 
 /** Opens the store and the services on it: what `serve` and every store-touching CLI command need. */
 export async function openContext(config: Config = loadConfig()): Promise<AppContext> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const keystore = new KeystoreService(store);
+  const keystore = new KeystoreService(store, { masterKey: loadMasterKey(config) });
+  await keystore.keyring.verify();
   const auth = new AuthService(store, config);
   return { config, store, keystore, auth };
 }

@@ -1,17 +1,34 @@
 import type { Store } from '../store/open.js';
 import { Entries } from './entries.js';
 import { Groups } from './groups.js';
+import { Keyring } from './keyring.js';
 import { Tenants } from './tenants.js';
+
+export interface KeystoreOptions {
+  /** 32 bytes that wrap the store's data key; without it, nothing that holds a secret can be stored. */
+  masterKey?: Buffer | undefined;
+}
 
 /** The rules of the store, one object for every face: tenants, entries and Apinizer's certificate groups. */
 export class KeystoreService {
   readonly tenants: Tenants;
   readonly entries: Entries;
   readonly groups: Groups;
+  private readonly ring: Keyring | undefined;
 
-  constructor(readonly store: Store) {
+  constructor(
+    readonly store: Store,
+    opts: KeystoreOptions = {},
+  ) {
+    this.ring = opts.masterKey ? new Keyring(store, opts.masterKey) : undefined;
     this.tenants = new Tenants(store);
     this.entries = new Entries(store);
     this.groups = new Groups(store);
+  }
+
+  /** Seals and opens private keys and other secrets at rest. */
+  get keyring(): Keyring {
+    if (!this.ring) throw new Error('this keystore service was opened without a master key');
+    return this.ring;
   }
 }
