@@ -146,9 +146,11 @@ test('the tenant root gives tokens too, valid on every root of the server', asyn
 });
 
 test('a token from one server is good on another server sharing the store (the secret is in the store)', async () => {
-  const second = await startServer(
-    h.server.databaseUrl ? { databaseUrl: h.server.databaseUrl } : { dataDir: h.server.dataDir },
-  );
+  // Servers sharing a database share the master key too; the first one's data folder holds its key file.
+  const second = await startServer({
+    dataDir: h.server.dataDir,
+    ...(h.server.databaseUrl ? { databaseUrl: h.server.databaseUrl } : {}),
+  });
   try {
     const token = (await fetchToken('/api/v1/')).token ?? '';
     const r = await fetch(`${second.url}/api/v1/CertificateResources('${hex('written-on-second')}')/$value`, {
