@@ -1,4 +1,4 @@
-import { type CertificateFacts, isSignedBy, parseCertificate } from '../pki/certificate.js';
+import { type CertificateFacts, parseCertificate } from '../pki/certificate.js';
 import { PkiError } from '../pki/errors.js';
 import { readCertificates } from '../pki/sniff.js';
 import type { Db } from '../store/entries-repo.js';
@@ -8,6 +8,7 @@ import type { Store } from '../store/open.js';
 import { DomainError } from './errors.js';
 import { type Actor, type Entry, type KeystoreRef, toEntry } from './model.js';
 import { assertNotReserved, assertValidAlias } from './reserved.js';
+import { isTrusted } from './trust.js';
 import {
   aliasExists,
   aliasNotFound,
@@ -117,21 +118,4 @@ export class Entries {
   async history(ks: KeystoreRef, alias: string) {
     return repo.listHistory(this.store.db, ks.keystoreId, alias);
   }
-}
-
-/**
- * SAP's rule: trusted when the very certificate is stored already, or a stored certificate signed it.
- * Looks only at entries whose subject is the certificate's issuer, so the keystore is never loaded whole.
- */
-async function isTrusted(db: Db, keystoreId: number, der: Buffer, facts: CertificateFacts): Promise<boolean> {
-  const issuers = await repo.findEntriesBySubject(db, keystoreId, facts.issuerDn);
-  for (const candidate of issuers) {
-    if (candidate.sha256 === facts.sha256) return true;
-    if (isSignedBy(der, candidate.cert_der)) return true;
-  }
-  const same = await repo.listEntries(db, keystoreId, {
-    filter: { op: 'cmp', cmp: 'eq', field: { field: 'sha256' }, value: facts.sha256 },
-    limit: 1,
-  });
-  return same.length > 0;
 }
