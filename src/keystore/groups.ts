@@ -5,6 +5,7 @@ import * as groupsRepo from '../store/groups-repo.js';
 import type { Store } from '../store/open.js';
 import type { EntryState } from '../store/schema.js';
 import * as tenantsRepo from '../store/tenants-repo.js';
+import { assertAliasFree } from './alias-scope.js';
 import { factsToState, readCertificate } from './entries.js';
 import { DomainError, notFound } from './errors.js';
 import { type Actor, type Entry, OWNER_SAP, OWNER_TENANT, toEntry } from './model.js';
@@ -35,6 +36,9 @@ export interface GroupInput {
 
 const GROUP_KEYSTORE = 'system';
 
+/** Work that must commit or fail with a certificate's change, given the certificate and the change's time. */
+export type GroupHook = (trx: Db, group: CertificateGroup, now: number) => Promise<void>;
+
 export class Groups {
   constructor(private readonly store: Store) {}
 
@@ -60,12 +64,22 @@ export class Groups {
     return this.write(project, name, input, actor, 'create');
   }
 
-  /** Replaces the whole certificate: the result has exactly the listed environments. */
-  async replace(project: string, name: string, input: GroupInput, actor: Actor): Promise<CertificateGroup> {
-    return this.write(project, name, input, actor, 'replace');
+  /**
+   * Replaces the whole certificate: the result has exactly the listed environments. `after` runs in the same
+   * transaction with the new state (the JWKs made from the certificate follow it there).
+   */
+  async replace(
+    project: string,
+    name: string,
+    input: GroupInput,
+    actor: Actor,
+    after?: GroupHook,
+  ): Promise<CertificateGroup> {
+    return this.write(project, name, input, actor, 'replace', after);
   }
 
-  async delete(project: string, name: string, actor: Actor): Promise<CertificateGroup> {
+  /** `after` runs in the same transaction with the state before the delete. */
+  async delete(project: string, name: string, actor: Actor, after?: GroupHook): Promise<CertificateGroup> {
     return this.store.db.transaction().execute(async (trx) => {
       const p = await this.project(trx, project);
       const g = await this.lockedGroup(trx, p.id, name);
@@ -81,6 +95,7 @@ export class Groups {
         project,
         detail: JSON.stringify({ name }),
       });
+      await after?.(trx, before, now);
       return before;
     });
   }
@@ -91,6 +106,7 @@ export class Groups {
     input: GroupInput,
     actor: Actor,
     mode: 'create' | 'replace',
+    after?: GroupHook,
   ): Promise<CertificateGroup> {
     assertValidAlias(input.alias);
     assertNotReserved(input.alias);
@@ -112,14 +128,14 @@ export class Groups {
         if (mode === 'create' && group)
           throw new DomainError('AlreadyExists', `Certificate '${name}' already exists`, { type: 'certificate', name });
         if (mode === 'replace' && !group) throw notFound('certificate', name);
-        for (const k of keystores) {
-          const holder = await repo.findEntry(trx, k.keystoreId, input.alias);
-          if (holder && (group === undefined || holder.group_id !== group.id))
-            throw new DomainError('Conflict', `Alias '${input.alias}' is already used for another certificate`, {
-              type: 'alias',
-              name: input.alias,
-            });
-        }
+        for (const k of keystores)
+          await assertAliasFree(trx, {
+            project,
+            environment: k.environment,
+            keystoreId: k.keystoreId,
+            alias: input.alias,
+            groupId: group?.id,
+          });
         if (group) {
           const old = await this.withMembers(trx, group, await this.environmentNames(trx, p.id));
           for (const m of old.members) await this.removeMember(trx, project, m, actor, now);
@@ -172,11 +188,13 @@ export class Groups {
           project,
           detail: JSON.stringify({ name, environments }),
         });
-        return this.withMembers(
+        const written = await this.withMembers(
           trx,
           { ...group, description: input.description, modified_at: now },
           await this.environmentNames(trx, p.id),
         );
+        await after?.(trx, written, now);
+        return written;
       }),
     );
   }

@@ -1,8 +1,11 @@
 import type { Store } from '../store/open.js';
 import { Entries } from './entries.js';
+import { type GroupImport, type GroupImportResult, importGroupMembers } from './group-import.js';
 import { Groups } from './groups.js';
 import { Keyring } from './keyring.js';
+import type { Actor } from './model.js';
 import { Tenants } from './tenants.js';
+import { Truststores } from './truststore.js';
 
 export interface KeystoreOptions {
   /** 32 bytes that wrap the store's data key; without it, nothing that holds a secret can be stored. */
@@ -14,6 +17,7 @@ export class KeystoreService {
   readonly tenants: Tenants;
   readonly entries: Entries;
   readonly groups: Groups;
+  readonly truststores: Truststores;
   private readonly ring: Keyring | undefined;
 
   constructor(
@@ -24,6 +28,12 @@ export class KeystoreService {
     this.tenants = new Tenants(store);
     this.entries = new Entries(store);
     this.groups = new Groups(store);
+    this.truststores = new Truststores(store);
+  }
+
+  /** Apinizer's import-file: creates the certificate if absent and replaces only the named environments' entries. */
+  importCertificate(project: string, name: string, input: GroupImport, actor: Actor): Promise<GroupImportResult> {
+    return importGroupMembers(this.store, project, name, input, actor);
   }
 
   /** Seals and opens private keys and other secrets at rest. */

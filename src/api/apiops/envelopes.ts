@@ -16,6 +16,18 @@ export const listEnvelope = <T>(items: T[]): ListEnvelope<T> => ({
   resultCount: items.length,
 });
 
+/** §3.7 / §3.8: an import's success, with what it left aside only when there is something to say. */
+export interface ImportEnvelope {
+  status: 'SUCCESS';
+  success: true;
+  unresolvedReferences?: string[];
+}
+
+export const importEnvelope = (unresolved: readonly string[]): ImportEnvelope =>
+  unresolved.length > 0
+    ? { status: 'SUCCESS', success: true, unresolvedReferences: [...unresolved] }
+    : { status: 'SUCCESS', success: true };
+
 export type DeploymentAction = 'deploy' | 'undeploy';
 
 /**

@@ -23,6 +23,11 @@ export class FormFields {
     return '';
   }
 
+  /** Whether the field was sent at all, blank or not: an absent description keeps the stored one. */
+  has(name: string): boolean {
+    return this.form.fields.has(name) || this.query[name] !== undefined;
+  }
+
   /** A8: a comma list, repeated fields, or both; items trimmed, blanks and repeats dropped, order kept. */
   list(name: string): string[] {
     const items = this.all(name).flatMap((v) => v.split(','));
@@ -36,6 +41,14 @@ export class FormFields {
   file(name: string): Buffer | undefined {
     for (const f of this.form.files.get(name) ?? []) if (f.data.length > 0) return f.data;
     for (const v of this.form.fields.get(name) ?? []) if (v.trim() !== '') return Buffer.from(v, 'utf8');
+    return undefined;
+  }
+
+  /** Like file(), with the name the client gave the file ('' for a text field). */
+  upload(name: string): { fileName: string; data: Buffer } | undefined {
+    for (const f of this.form.files.get(name) ?? []) if (f.data.length > 0) return f;
+    for (const v of this.form.fields.get(name) ?? [])
+      if (v.trim() !== '') return { fileName: '', data: Buffer.from(v, 'utf8') };
     return undefined;
   }
 

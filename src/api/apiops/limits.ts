@@ -1,6 +1,9 @@
+import type { ZipLimits } from './zip-read.js';
+
 /**
  * A12: nothing is documented, so the limits are ours. A certificate is a few KB; 1 MB leaves room for long
- * chains and PEM comments while keeping a hostile upload cheap. Archives (import-file, later) get 10 MB.
+ * chains and PEM comments while keeping a hostile upload cheap. Archives get 10 MB, and
+ * may expand to 32 MB in at most 1,000 entries of 2 MB each.
  */
 export interface ApiOpsLimits {
   /** Largest certificate file part (pemEncodedFile, certificateFile with one certificate). */
@@ -14,6 +17,14 @@ export interface ApiOpsLimits {
   requestBytes: number;
   /** Largest text field: names, aliases, descriptions, environment lists. */
   fieldBytes: number;
+  /** Entries an uploaded archive may declare; an export ZIP has one per environment. */
+  archiveEntries: number;
+  /** Declared uncompressed size of one archive entry. */
+  archiveEntryBytes: number;
+  /** Declared uncompressed size of a whole archive. */
+  archiveExpandedBytes: number;
+  /** Largest JKS or PKCS#12 file of one environment (a full cacerts is well under 1 MB). */
+  keystoreFileBytes: number;
 }
 
 export const defaultLimits = (requestBytes: number): ApiOpsLimits => ({
@@ -21,4 +32,15 @@ export const defaultLimits = (requestBytes: number): ApiOpsLimits => ({
   archiveBytes: 10 * 1024 * 1024,
   requestBytes,
   fieldBytes: 64 * 1024,
+  archiveEntries: 1000,
+  archiveEntryBytes: 2 * 1024 * 1024,
+  archiveExpandedBytes: 32 * 1024 * 1024,
+  keystoreFileBytes: 2 * 1024 * 1024,
+});
+
+/** The limits an uploaded archive is read with (zip-read.ts). */
+export const zipLimits = (l: ApiOpsLimits): ZipLimits => ({
+  maxEntries: l.archiveEntries,
+  maxEntryBytes: l.archiveEntryBytes,
+  maxTotalBytes: l.archiveExpandedBytes,
 });

@@ -12,6 +12,23 @@ export const text = {
   projectNotFound: (project: string) =>
     `Project (${project}) is not found or user does not have privilege to access it!`,
   noPermission: 'User does not have required permission for this operation!',
+  archiveNoMaterial: (name: string) =>
+    `This archive holds no importable material for certificate (${name})! Entries must be named <certificateName>-<environmentName>.cer, as the export writes them.`,
+  mappedOut: (env: string) => `Environment (${env}) was deliberately left out by the caller's mapping.`,
+  entryNotNamingEnvironment: (entry: string, name: string) =>
+    `Archive entry (${entry}) does not name an environment of certificate (${name}) and was not imported.`,
+  bundleEmpty: 'The uploaded bundle holds no certificate file!',
+  bundleNothingImported: (reasons: readonly string[]) =>
+    `No certificate in this bundle could be imported! ${reasons.join(' ')}`,
+  bundleFileFailed: (name: string, reason: string) => `Certificate (${name}) could not be imported: ${reason}`,
+  truststoreEmpty: (env: string) =>
+    `Environment (${env}) reported no truststore certificate! The workers may be unreachable, or nothing is deployed to them.`,
+  truststoreNothingExportable: (env: string, n: number) =>
+    `Environment (${env}) returned ${n} truststore certificate(s) but none carried exportable material!`,
+  keystoreExists: (name: string) =>
+    `Keystore (name: ${name}) is already exist! Try update operation if want to change its value.`,
+  jwkNotFound: (name: string) => `JWK (name: ${name}) is not found!`,
+  jwkNameEmpty: 'JWK name can not be empty!',
 
   emptyKey: 'Empty Key! Client must be authenticated to access this resource.',
   tokenInvalid: 'Token is not valid!',
@@ -33,4 +50,16 @@ export const text = {
   bodyTooLarge: 'Request body is too large!',
   noRoute: (method: string, path: string) => `No API Ops operation is found for ${method} ${path}!`,
   badOption: (name: string, allowed: readonly string[]) => `${name} value must be one of ${allowed.join(', ')}!`,
+
+  // Ours for the archives an import reads (zip-read.ts).
+  archiveInvalid: 'The uploaded archive is not a valid ZIP file!',
+  archiveTooManyEntries: (max: number) => `The uploaded archive holds more than ${max} entries!`,
+  archiveTooLarge: 'The uploaded archive expands beyond the allowed size!',
+  archiveUnsafePath: (path: string) => `Archive entry (${path}) points outside the archive!`,
+  archiveDuplicate: (path: string) => `Archive entry (${path}) appears more than once!`,
+  archiveEncrypted: 'Encrypted archives can not be imported!',
+  archiveMethod: (path: string) => `Archive entry (${path}) is compressed with an unsupported method!`,
+  archiveSameEnvironment: (env: string) => `More than one archive entry maps to environment (${env})!`,
+  badMapping: 'environmentMapping value must be a JSON object of environment names!',
+  truststoreAdminOnly: 'Truststore can only be queried in the admin project!',
 } as const;

@@ -7,9 +7,11 @@ import { badRequest } from './errors.js';
 import { type ApiOpsLimits, defaultLimits } from './limits.js';
 import { text } from './messages.js';
 import { certificateExportRoutes } from './routes/certificate-export.js';
+import { certificateImportRoutes } from './routes/certificate-import.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { tokenRoutes } from './routes/token.js';
+import { truststoreRoutes } from './routes/truststore.js';
 
 export interface ApiOpsOptions {
   ctx: AppContext;
@@ -38,6 +40,8 @@ const apiopsPlugin: FastifyPluginAsync<ApiOpsOptions> = async (app, opts) => {
     await tenantRoutes(secured, ctx);
     await certificateRoutes(secured, ctx, limits);
     await certificateExportRoutes(secured, ctx);
+    await certificateImportRoutes(secured, ctx, limits);
+    await truststoreRoutes(secured, ctx, limits);
   });
 };
 

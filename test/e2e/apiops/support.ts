@@ -1,7 +1,7 @@
 // What the API Ops end-to-end tests share: the server, credentials, curl, and a look at the store's tables.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
@@ -177,6 +177,8 @@ export async function curl(
   const nl = out.lastIndexOf(0x0a);
   const status = Number(out.subarray(nl + 1).toString());
   const rawHeaders = readFileSync(headerFile, 'latin1');
+  // Often written into the fixtures folder (curl's -F @file reads from cwd): leave nothing behind there.
+  rmSync(headerFile, { force: true });
   return { status, rawHeaders, body: out.subarray(0, nl), stderr: r.stderr };
 }
 
