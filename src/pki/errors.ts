@@ -1,8 +1,16 @@
 /**
  * Why a byte string could not be turned into what the caller asked for. The code lets each API pick its own
- * status (415 for 'not-certificate' and 'crl', 400 for 'hexalias', …) without parsing the message.
+ * status (415 for 'not-certificate', 'crl' and 'not-keystore', 400 for 'hexalias' and 'password', …) without
+ * parsing the message.
  */
-export type PkiErrorCode = 'not-certificate' | 'crl' | 'malformed' | 'hexalias' | 'unsupported';
+export type PkiErrorCode =
+  | 'not-certificate'
+  | 'crl'
+  | 'malformed'
+  | 'hexalias'
+  | 'unsupported'
+  | 'password'
+  | 'not-keystore';
 
 export class PkiError extends Error {
   override readonly name = 'PkiError';
