@@ -10,7 +10,9 @@ export type PkiErrorCode =
   | 'hexalias'
   | 'unsupported'
   | 'password'
-  | 'not-keystore';
+  | 'not-keystore'
+  /** The bytes are not a PKCS#12 file at all, as opposed to a PKCS#12 file that cannot be read (415 versus 400). */
+  | 'not-pkcs12';
 
 export class PkiError extends Error {
   override readonly name = 'PkiError';
