@@ -2,7 +2,10 @@ import type { Store } from '../store/open.js';
 import { Entries } from './entries.js';
 import { type GroupImport, type GroupImportResult, importGroupMembers } from './group-import.js';
 import { Groups } from './groups.js';
+import { KeyPairs } from './keypairs.js';
 import { Keyring } from './keyring.js';
+import { KeystoreFiles } from './keystore-files.js';
+import { Lifecycle } from './lifecycle.js';
 import type { Actor } from './model.js';
 import { Tenants } from './tenants.js';
 import { Truststores } from './truststore.js';
@@ -18,6 +21,9 @@ export class KeystoreService {
   readonly entries: Entries;
   readonly groups: Groups;
   readonly truststores: Truststores;
+  readonly keyPairs: KeyPairs;
+  readonly files: KeystoreFiles;
+  readonly lifecycle: Lifecycle;
   private readonly ring: Keyring | undefined;
 
   constructor(
@@ -28,6 +34,9 @@ export class KeystoreService {
     this.tenants = new Tenants(store);
     this.entries = new Entries(store);
     this.groups = new Groups(store);
+    this.keyPairs = new KeyPairs(store, () => this.keyring);
+    this.files = new KeystoreFiles(store, () => this.keyring);
+    this.lifecycle = new Lifecycle(store);
     this.truststores = new Truststores(store);
   }
 
