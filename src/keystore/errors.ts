@@ -24,7 +24,10 @@ export type SubjectType =
   | 'user'
   | 'token'
   | 'body'
-  | 'option';
+  | 'option'
+  /** Apinizer's keystores (§3.10): named files per environment, not the SAP keystores of an environment. */
+  | 'apiops-keystore'
+  | 'jwk';
 
 export interface Subject {
   type: SubjectType;

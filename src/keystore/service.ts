@@ -1,7 +1,9 @@
 import type { Store } from '../store/open.js';
+import { ApiOpsKeystores } from './apiops-keystores.js';
 import { Entries } from './entries.js';
 import { type GroupImport, type GroupImportResult, importGroupMembers } from './group-import.js';
 import { Groups } from './groups.js';
+import { Jwks } from './jwks.js';
 import { KeyPairs } from './keypairs.js';
 import { Keyring } from './keyring.js';
 import { KeystoreFiles } from './keystore-files.js';
@@ -21,6 +23,8 @@ export class KeystoreService {
   readonly entries: Entries;
   readonly groups: Groups;
   readonly truststores: Truststores;
+  readonly apiopsKeystores: ApiOpsKeystores;
+  readonly jwks: Jwks;
   readonly keyPairs: KeyPairs;
   readonly files: KeystoreFiles;
   readonly lifecycle: Lifecycle;
@@ -38,6 +42,8 @@ export class KeystoreService {
     this.files = new KeystoreFiles(store, () => this.keyring);
     this.lifecycle = new Lifecycle(store);
     this.truststores = new Truststores(store);
+    this.apiopsKeystores = new ApiOpsKeystores(store, () => this.keyring);
+    this.jwks = new Jwks(store, () => this.keyring, this.apiopsKeystores);
   }
 
   /** Apinizer's import-file: creates the certificate if absent and replaces only the named environments' entries. */

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Dialect } from './dialect.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_settings.js';
+import * as m003 from './migrations/003_apiops.js';
 import type { Database } from './schema.js';
 
 export interface StoreOptions {
@@ -28,6 +29,7 @@ export interface Store {
 const migrations: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Promise<void> }> = {
   '001_initial': m001,
   '002_settings': m002,
+  '003_apiops': m003,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -159,6 +159,65 @@ export interface SettingTable {
   value: string;
 }
 
+/** Apinizer's keystore (§3.10): a name in a project with one uploaded file per environment. */
+export interface ApiOpsKeystoreTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  description: string;
+  created_at: Millis;
+  created_by: string;
+  modified_at: Millis;
+  modified_by: string;
+  version: number;
+}
+
+/** One environment's file of an Apinizer keystore: the bytes as uploaded and the password, both sealed. */
+export interface ApiOpsKeystoreFileTable {
+  id: Generated<number>;
+  keystore_id: number;
+  environment_id: number;
+  /** JKS | JCEKS | PKCS12 */
+  keystore_type: string;
+  alias: string;
+  file_enc: Buffer;
+  password_enc: Buffer;
+  file_sha256: string;
+  file_size: number;
+  /** JSON of the entries' public facts. */
+  entries: string;
+  modified_at: Millis;
+  modified_by: string;
+}
+
+/** Apinizer's JWK (§3.10), made from a certificate or a keystore entry. */
+export interface ApiOpsJwkTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  description: string;
+  /** CERTIFICATE | KEYSTORE */
+  source_type: string;
+  certificate_project_id: number | null;
+  certificate_name: string | null;
+  keystore_name: string | null;
+  environment_name: string | null;
+  alias: string | null;
+  /** SIGNATURE | ENCRYPTION */
+  use_type: string;
+  algorithm: string;
+  kid: string;
+  /** The public JWK, JSON. */
+  public_jwk: string;
+  /** The private key as PKCS#8, sealed; null for a JWK made from a certificate. */
+  private_enc: Buffer | null;
+  created_at: Millis;
+  created_by: string;
+  modified_at: Millis;
+  modified_by: string;
+  version: number;
+}
+
 export interface Database {
   projects: ProjectTable;
   environments: EnvironmentTable;
@@ -173,4 +232,7 @@ export interface Database {
   role_bindings: RoleBindingTable;
   data_keys: DataKeyTable;
   settings: SettingTable;
+  apiops_keystores: ApiOpsKeystoreTable;
+  apiops_keystores_files: ApiOpsKeystoreFileTable;
+  apiops_jwks: ApiOpsJwkTable;
 }

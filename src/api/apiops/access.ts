@@ -5,7 +5,8 @@ import type { Project } from '../../keystore/model.js';
 import { badRequest } from './errors.js';
 import { text } from './messages.js';
 
-export type Need = 'read' | 'write';
+/** read: any role; write: editor (Apinizer's SECRETS + MANAGE); private: admin, who may take key material away. */
+export type Need = 'read' | 'write' | 'private';
 
 /**
  * A5: a project that does not exist and one the caller may not see answer alike, so the answer does not tell
@@ -21,6 +22,7 @@ export async function projectFor(ctx: AppContext, principal: Principal, name: st
   }
   if (!(await ctx.auth.can(principal, project.id, 'viewer'))) throw badRequest(text.projectNotFound(name));
   if (need === 'write' && !(await ctx.auth.can(principal, project.id, 'editor'))) throw badRequest(text.noPermission);
+  if (need === 'private' && !(await ctx.auth.can(principal, project.id, 'admin'))) throw badRequest(text.noPermission);
   return project;
 }
 

@@ -14,10 +14,14 @@ export function fromDomainError(e: unknown): ApiOpsError | undefined {
       if (subject?.type === 'certificate') return badRequest(text.certificateNotFound(subject.name));
       if (subject?.type === 'environment') return badRequest(text.environmentNotFound(subject.name));
       if (subject?.type === 'project') return badRequest(text.projectNotFound(subject.name));
+      if (subject?.type === 'apiops-keystore') return badRequest(text.keystoreNotFound(subject.name));
+      if (subject?.type === 'jwk') return badRequest(text.jwkNotFound(subject.name));
       // A project or environment without its `system` keystore is a broken store, not bad input.
       return undefined;
     case 'AlreadyExists':
       if (subject?.type === 'certificate') return badRequest(text.certificateExists(subject.name));
+      if (subject?.type === 'apiops-keystore') return badRequest(text.keystoreExists(subject.name));
+      if (subject?.type === 'jwk') return badRequest(text.jwkExists(subject.name));
       return badRequest(e.message);
     case 'Conflict':
       if (subject?.type === 'alias') return badRequest(text.aliasInUse(subject.name));

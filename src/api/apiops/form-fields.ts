@@ -23,6 +23,23 @@ export class FormFields {
     return '';
   }
 
+  /** The first value as sent, not trimmed (a password may begin or end with a space); undefined when absent. */
+  raw(name: string): string | undefined {
+    const values = this.form.fields.has(name) ? this.form.fields.get(name)! : queryValues(this.query, name);
+    const v = values[0];
+    if (v?.includes('\u0000')) throw badRequest(text.nulCharacter);
+    return v;
+  }
+
+  /** The first of several names the field goes by that was sent. */
+  firstText(...names: string[]): string {
+    for (const n of names) {
+      const v = this.text(n);
+      if (v !== '') return v;
+    }
+    return '';
+  }
+
   /** Whether the field was sent at all, blank or not: an absent description keeps the stored one. */
   has(name: string): boolean {
     return this.form.fields.has(name) || this.query[name] !== undefined;

@@ -3,9 +3,8 @@ import { queryText } from './form-fields.js';
 import { text } from './messages.js';
 
 /**
- * What update and delete do to JWKs made from the certificate (§3.4, §3.5, A15). The store has no JWKs yet,
- * so the options change nothing today; they are read and checked now so that clients sending them are not
- * refused, and so the JWK work finds them parsed.
+ * What update and delete do to JWKs made from the certificate (§3.4, §3.5, A15); the JWK domain applies them
+ * in the certificate's own transaction (keystore/jwks.ts followCertificate).
  */
 export interface UpdateOptions {
   jwkUpdateAction: 'NULLIFY' | 'UPDATE';

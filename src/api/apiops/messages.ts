@@ -27,8 +27,12 @@ export const text = {
     `Environment (${env}) returned ${n} truststore certificate(s) but none carried exportable material!`,
   keystoreExists: (name: string) =>
     `Keystore (name: ${name}) is already exist! Try update operation if want to change its value.`,
+  keystoreNotFound: (name: string) => `Keystore (name: ${name}) is not found!`,
   jwkNotFound: (name: string) => `JWK (name: ${name}) is not found!`,
   jwkNameEmpty: 'JWK name can not be empty!',
+  // Apinizer's keystore text, for JWKs too: no JWK duplicate text is documented.
+  jwkExists: (name: string) =>
+    `JWK (name: ${name}) is already exist! Try update operation if want to change its value.`,
 
   emptyKey: 'Empty Key! Client must be authenticated to access this resource.',
   tokenInvalid: 'Token is not valid!',
@@ -62,4 +66,27 @@ export const text = {
   archiveSameEnvironment: (env: string) => `More than one archive entry maps to environment (${env})!`,
   badMapping: 'environmentMapping value must be a JSON object of environment names!',
   truststoreAdminOnly: 'Truststore can only be queried in the admin project!',
+
+  // Ours for keystores and their packages (§3.10), in the same style.
+  keystoreNameEmpty: 'Keystore name can not be empty!',
+  jwkNameChanged: 'JWK name can not be changed!',
+  keystoreNameChanged: 'Keystore name can not be changed!',
+  notString: (field: string) => `${field} value must be a text!`,
+  notList: (field: string) => `${field} value must be a list!`,
+  badBase64: (env: string) => `file value of environment (${env}) is not valid base64!`,
+  jsonBodyRequired: 'The request body must be a JSON object!',
+  passphraseMissing: 'X-Apinizer-Package-Passphrase header value can not be empty!',
+  passphraseShort: (min: number) => `X-Apinizer-Package-Passphrase header value must have at least ${min} characters!`,
+  packageEncrypted: 'This package is encrypted! Send its passphrase in the X-Apinizer-Package-Passphrase header.',
+  packageWrongPassphrase: 'The package can not be decrypted with the given passphrase!',
+  packageUnsupported: 'The package asks for a key derivation this server does not run!',
+  notPackage: 'The uploaded file is not a keystore package!',
+  packageVersion: (v: string) => `Keystore package version (${v}) is not supported!`,
+  packageDamaged: (file: string) => `The keystore package is damaged: file (${file}) does not match its checksum!`,
+  packagePassword: (env: string) =>
+    `Keystore package holds no password for environment (${env})! Send it in password or keyStorePasswords.`,
+  badPasswords: 'keyStorePasswords value must be a JSON object of environment names and passwords!',
+  keystoreNoFile: (name: string, env: string) => `Keystore (name: ${name}) has no file for environment (${env})!`,
+  notOneKeystoreFile:
+    'keystores/import-file/ takes one JKS or PKCS12 file; import a keystore package with keystores/import/!',
 } as const;

@@ -9,6 +9,10 @@ import { text } from './messages.js';
 import { certificateExportRoutes } from './routes/certificate-export.js';
 import { certificateImportRoutes } from './routes/certificate-import.js';
 import { certificateRoutes } from './routes/certificates.js';
+import { jwkRoutes } from './routes/jwks.js';
+import { keystoreFileRoutes } from './routes/keystore-files.js';
+import { keystorePackageRoutes } from './routes/keystore-package.js';
+import { keystoreRoutes } from './routes/keystores.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { tokenRoutes } from './routes/token.js';
 import { truststoreRoutes } from './routes/truststore.js';
@@ -25,7 +29,11 @@ export interface ApiOpsOptions {
  */
 const apiopsPlugin: FastifyPluginAsync<ApiOpsOptions> = async (app, opts) => {
   const { ctx } = opts;
-  const limits: ApiOpsLimits = { ...defaultLimits(ctx.config.maxBodyBytes), ...opts.limits };
+  const limits: ApiOpsLimits = {
+    ...defaultLimits(ctx.config.maxBodyBytes),
+    keystoreFileBytes: ctx.config.maxKeystoreBytes,
+    ...opts.limits,
+  };
 
   // Size limits are checked part by part in readForm, so a too-large file is a 400 and not a thrown 413.
   await app.register(multipart, { throwFileSizeLimit: false });
@@ -42,12 +50,16 @@ const apiopsPlugin: FastifyPluginAsync<ApiOpsOptions> = async (app, opts) => {
     await certificateExportRoutes(secured, ctx);
     await certificateImportRoutes(secured, ctx, limits);
     await truststoreRoutes(secured, ctx, limits);
+    await keystoreRoutes(secured, ctx, limits);
+    await keystoreFileRoutes(secured, ctx, limits);
+    await keystorePackageRoutes(secured, ctx, limits);
+    await jwkRoutes(secured, ctx);
   });
 };
 
 /**
  * Clients often send `Content-Type: application/json` on a GET or DELETE without a body; Fastify's parser
- * refuses that, and no operation here needs a JSON body yet, so an empty one is simply no body.
+ * refuses that; an empty body is simply no body (an operation that needs one says so in its own words).
  */
 function tolerateEmptyJson(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');

@@ -200,15 +200,18 @@ export function form(fields: Record<string, string | string[]>, files: [string, 
 }
 
 /**
- * What a certificate write can change, read straight from the store's tables: groups, entries, history and
- * the audit events of entries and certificates. Token issuance writes audit events too; those are left out.
+ * What an API Ops write can change, read straight from the store's tables: groups, entries, history, keystores,
+ * JWKs and the audit events of those. Token issuance writes audit events too; those are left out.
  */
 export async function storeSnapshot(server: RunningServer): Promise<string> {
   const queries = [
     'select id, project_id, name, description, created_at, modified_at from cert_groups order by id',
     'select id, keystore_id, alias, group_id, version, sha256, modified_at from entries order by id',
     'select count(*) as n from entry_history',
-    "select id, action from audit_events where action like 'entry.%' or action like 'certificate.%' order by id",
+    "select id, action from audit_events where action like 'entry.%' or action like 'certificate.%' or action like 'apiops-%' or action like 'jwk.%' order by id",
+    'select id, project_id, name, description, version, modified_at from apiops_keystores order by id',
+    'select id, keystore_id, environment_id, keystore_type, alias, file_sha256, password_enc from apiops_keystores_files order by id',
+    'select id, project_id, name, certificate_project_id, certificate_name, kid, public_jwk, version from apiops_jwks order by id',
   ];
   const results: unknown[] = [];
   if (server.databaseUrl) {

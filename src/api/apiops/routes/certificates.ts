@@ -56,9 +56,19 @@ export async function certificateRoutes(app: FastifyInstance, ctx: AppContext, l
     async (req): Promise<DeploymentEnvelope> => {
       const principal = principalOf(req);
       const form = certificateForm(new FormFields(await readForm(req, limits, fileLimit), req.query));
-      updateOptions(req.query);
+      const options = updateOptions(req.query);
       const project = await projectFor(ctx, principal, req.params.project, 'write');
-      const replaced = await groups.replace(project.name, req.params.name, form, { name: principal.name });
+      const actor = { name: principal.name };
+      const replaced = await groups.replace(project.name, req.params.name, form, actor, (trx, group, now) =>
+        ctx.keystore.jwks.followCertificate(
+          trx,
+          project.name,
+          group.name,
+          { kind: 'update', action: options.jwkUpdateAction, scope: options.updateScope, group },
+          actor,
+          now,
+        ),
+      );
       return deploymentEnvelope(
         'deploy',
         replaced.members.map((m) => m.environment),
@@ -71,9 +81,19 @@ export async function certificateRoutes(app: FastifyInstance, ctx: AppContext, l
     '/projects/:project/certificates/:name',
     async (req): Promise<DeploymentEnvelope> => {
       const principal = principalOf(req);
-      deleteOptions(req.query);
+      const options = deleteOptions(req.query);
       const project = await projectFor(ctx, principal, req.params.project, 'write');
-      const removed = await groups.delete(project.name, req.params.name, { name: principal.name });
+      const actor = { name: principal.name };
+      const removed = await groups.delete(project.name, req.params.name, actor, (trx, group, now) =>
+        ctx.keystore.jwks.followCertificate(
+          trx,
+          project.name,
+          group.name,
+          { kind: 'delete', action: options.jwkDeleteAction },
+          actor,
+          now,
+        ),
+      );
       return deploymentEnvelope(
         'undeploy',
         removed.members.map((m) => m.environment),
