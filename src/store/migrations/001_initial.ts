@@ -91,7 +91,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   )
     .addUniqueConstraint('entries_keystore_alias', ['keystore_id', 'alias'])
     .execute();
-  await db.schema.createIndex('entries_keystore_not_after').on('entries').columns(['keystore_id', 'not_after']).execute();
+  await db.schema
+    .createIndex('entries_keystore_not_after')
+    .on('entries')
+    .columns(['keystore_id', 'not_after'])
+    .execute();
   await db.schema.createIndex('entries_group').on('entries').column('group_id').execute();
   await db.schema.createIndex('entries_sha256').on('entries').columns(['keystore_id', 'sha256']).execute();
   await db.schema.createIndex('entries_subject').on('entries').columns(['keystore_id', 'subject_dn']).execute();
