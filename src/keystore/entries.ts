@@ -1,7 +1,6 @@
 import { type CertificateFacts, parseCertificate } from '../pki/certificate.js';
 import { PkiError } from '../pki/errors.js';
 import { readCertificates } from '../pki/sniff.js';
-import type { Db } from '../store/entries-repo.js';
 import * as repo from '../store/entries-repo.js';
 import type { EntryFilter, EntryQuery } from '../store/entry-query.js';
 import type { Store } from '../store/open.js';
