@@ -8,7 +8,7 @@ import {
   type SqlBool,
   sql,
 } from 'kysely';
-import { type EntryFilter, type EntryQuery, entryFields, type FieldRef } from './entry-query.js';
+import { type EntryFilter, type EntryQuery, entryFields, type FieldRef, nullableEntryFields } from './entry-query.js';
 import type { AuditEventTable, Database, EntryState, EntryTable } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -57,6 +57,30 @@ function column(eb: EB, ref: FieldRef): Expression<unknown> {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+const SQL_OPS = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
+
+/**
+ * A test on a nullable field is made two-valued: where the field is NULL it is false, never SQL's unknown, which
+ * `not` would keep unknown and so drop rows that the caller's `not` asked for.
+ */
+function known(eb: EB, refs: FieldRef[], test: Expression<SqlBool>): Expression<SqlBool> {
+  const nullable = refs.filter((r) => nullableEntryFields.has(r.field));
+  if (nullable.length === 0) return test;
+  return eb.and([test, ...nullable.map((r) => eb(column(eb, r), 'is not', null))]);
+}
+
+function compareFields(eb: EB, f: Extract<EntryFilter, { op: 'cmpFields' }>): Expression<SqlBool> {
+  const [l, r] = [column(eb, f.left), column(eb, f.right)];
+  const refs = [f.left, f.right];
+  if (f.cmp !== 'eq' && f.cmp !== 'ne') return known(eb, refs, eb(l, SQL_OPS[f.cmp], r));
+  // As OData compares: two NULLs are equal, a NULL and a value are not.
+  const bothNull = refs.every((ref) => nullableEntryFields.has(ref.field))
+    ? [eb.and([eb(l, 'is', null), eb(r, 'is', null)])]
+    : [];
+  const equal = eb.or([known(eb, refs, eb(l, '=', r)), ...bothNull]);
+  return f.cmp === 'eq' ? equal : eb.not(equal);
+}
+
 function compile(eb: EB, f: EntryFilter): Expression<SqlBool> {
   switch (f.op) {
     case 'and':
@@ -74,16 +98,17 @@ function compile(eb: EB, f: EntryFilter): Expression<SqlBool> {
         if (f.cmp === 'ne') return eb(col, 'is not', null);
         return sql<SqlBool>`1 = 0`;
       }
-      const ops = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
       const value = typeof f.value === 'boolean' ? (f.value ? 1 : 0) : f.value;
-      const cmp = eb(col, ops[f.cmp], value);
+      const cmp = eb(col, SQL_OPS[f.cmp], value);
       // OData's ne is true for a null column; SQL's <> is not.
-      return f.cmp === 'ne' ? eb.or([cmp, eb(col, 'is', null)]) : cmp;
+      return f.cmp === 'ne' ? eb.or([cmp, eb(col, 'is', null)]) : known(eb, [f.field], cmp);
     }
+    case 'cmpFields':
+      return compareFields(eb, f);
     case 'text': {
       const v = likeEscape(f.value);
       const pattern = f.fn === 'contains' ? `%${v}%` : f.fn === 'startswith' ? `${v}%` : `%${v}`;
-      return sql<SqlBool>`${column(eb, f.field)} like ${pattern} escape '\\'`;
+      return known(eb, [f.field], sql<SqlBool>`${column(eb, f.field)} like ${pattern} escape '\\'`);
     }
   }
 }
@@ -120,29 +145,44 @@ export function findEntryKey(db: Db, id: number): Promise<Buffer | null | undefi
     .then((r) => r?.key_enc);
 }
 
-export async function listEntries(db: Db, keystoreId: number, q: EntryQuery): Promise<EntryRow[]> {
+/** The SELECT behind listEntries, apart so that tests can ask each dialect how it runs it (EXPLAIN). */
+export function selectEntries(db: Db, keystoreId: number, q: EntryQuery) {
   let query = db.selectFrom('entries').select(entryColumns).where('keystore_id', '=', keystoreId);
   if (q.filter) {
     const filter = q.filter;
     query = query.where((eb) => compile(eb, filter));
   }
-  for (const o of q.orderBy ?? []) query = query.orderBy(`entries.${entryFields[o.field]}`, o.desc ? 'desc' : 'asc');
+  for (const o of q.orderBy ?? []) {
+    const col = `entries.${entryFields[o.field]}` as const;
+    // A nullable field gets an explicit NULL place; the others keep the plain order their indexes can serve.
+    if (!nullableEntryFields.has(o.field)) query = query.orderBy(col, o.desc ? 'desc' : 'asc');
+    else query = query.orderBy(col, (ob) => (o.desc ? ob.desc().nullsLast() : ob.asc().nullsFirst()));
+  }
   query = query.orderBy('entries.alias', 'asc');
   if (q.limit !== undefined) query = query.limit(q.limit);
   if (q.offset) {
     if (q.limit === undefined) query = query.limit(Number.MAX_SAFE_INTEGER);
     query = query.offset(q.offset);
   }
-  return query.execute();
+  return query;
 }
 
-export async function countEntries(db: Db, keystoreId: number, filter?: EntryFilter): Promise<number> {
+export function listEntries(db: Db, keystoreId: number, q: EntryQuery): Promise<EntryRow[]> {
+  return selectEntries(db, keystoreId, q).execute();
+}
+
+/** The COUNT behind countEntries, apart for EXPLAIN in tests. */
+export function selectEntryCount(db: Db, keystoreId: number, filter?: EntryFilter) {
   let query = db
     .selectFrom('entries')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('keystore_id', '=', keystoreId);
   if (filter) query = query.where((eb) => compile(eb, filter));
-  const row = await query.executeTakeFirstOrThrow();
+  return query;
+}
+
+export async function countEntries(db: Db, keystoreId: number, filter?: EntryFilter): Promise<number> {
+  const row = await selectEntryCount(db, keystoreId, filter).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

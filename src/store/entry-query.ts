@@ -27,6 +27,17 @@ export const entryFields = {
 
 export type EntryField = keyof typeof entryFields;
 
+/**
+ * The fields that may hold NULL. SQL's three-valued logic and each dialect's own place for NULL in an order (first in
+ * SQLite, last in PostgreSQL) differ from what a caller of either API expects, so compile() treats these specially.
+ */
+export const nullableEntryFields: ReadonlySet<EntryField> = new Set([
+  'keyType',
+  'keySize',
+  'curve',
+  'signatureAlgorithm',
+]);
+
 export type Comparison = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
 /** A value is compared as given; a field wrapped in tolower/toupper compares case-folded. */
@@ -39,9 +50,12 @@ export type EntryFilter =
   | { op: 'and' | 'or'; left: EntryFilter; right: EntryFilter }
   | { op: 'not'; arg: EntryFilter }
   | { op: 'cmp'; cmp: Comparison; field: FieldRef; value: string | number | boolean | null }
+  /** Two fields of the same entry, e.g. SubjectDN eq IssuerDN for self-signed certificates. */
+  | { op: 'cmpFields'; cmp: Comparison; left: FieldRef; right: FieldRef }
   | { op: 'text'; fn: 'contains' | 'startswith' | 'endswith'; field: FieldRef; value: string }
   | { op: 'const'; value: boolean };
 
+/** NULL sorts before every value (after, descending), on both dialects. */
 export interface EntryOrder {
   field: EntryField;
   desc?: boolean;

@@ -1,6 +1,6 @@
 import type { EdmType } from './edm.js';
 import type { Value, Values } from './entities.js';
-import { entityPath, type Selection } from './selection.js';
+import { entityPath, type InlineFeed, type Inlines, type Selection } from './selection.js';
 import { xmlText } from './xml.js';
 
 /** OData V2 Atom (§1.3), the default format (D1). */
@@ -27,14 +27,24 @@ function property(name: string, type: EdmType, v: Value): string {
   return `<d:${name}${typeAttr}>${xmlText(text)}</d:${name}>`;
 }
 
-function entryBody(sel: Selection, setName: string, values: Values, base: string, updated: string): string {
+function entryBody(
+  sel: Selection,
+  setName: string,
+  values: Values,
+  base: string,
+  updated: string,
+  inlines: Inlines = {},
+): string {
   const path = entityPath(setName, sel.type, values);
   const links = sel.navigations
-    .map(
-      (n) =>
+    .map((n) => {
+      const head =
         `<link href="${xmlText(`${path}/${n.name}`)}" rel="${RELATED}${n.name}" title="${n.name}" ` +
-        `type="application/atom+xml;type=${n.many ? 'feed' : 'entry'}"/>`,
-    )
+        `type="application/atom+xml;type=${n.many ? 'feed' : 'entry'}"`;
+      const inline = inlines[n.name];
+      if (!inline) return `${head}/>`;
+      return `${head}><m:inline>${inlineFeed(inline, `${path}/${n.name}`, base, updated)}</m:inline></link>`;
+    })
     .join('');
   const props = sel.properties.map((p) => property(p.name, p.type, values[p.name] ?? null)).join('');
   return (
@@ -51,21 +61,49 @@ function updatedOf(values: Values, now: string): string {
   return typeof t === 'number' ? atomDate(t) : now;
 }
 
-export function atomEntry(sel: Selection, setName: string, values: Values, base: string): string {
+export function atomEntry(sel: Selection, setName: string, values: Values, base: string, inlines?: Inlines): string {
   const now = atomDate(Date.now());
   return (
     `<?xml version="1.0" encoding="utf-8"?><entry ${NAMESPACES} xml:base="${xmlText(`${base}/`)}">` +
-    `${entryBody(sel, setName, values, base, updatedOf(values, now))}</entry>`
+    `${entryBody(sel, setName, values, base, updatedOf(values, now), inlines)}</entry>`
   );
 }
 
-export function atomFeed(sel: Selection, setName: string, list: Values[], base: string, count?: number): string {
-  const now = atomDate(Date.now());
+/** A feed's content: `href` is its path below the service root; the next link ends it when the server paged. */
+function feedBody(
+  sel: Selection,
+  setName: string,
+  href: string,
+  list: Values[],
+  base: string,
+  now: string,
+  count?: number,
+  next?: string,
+): string {
   const entries = list.map((v) => `<entry>${entryBody(sel, setName, v, base, updatedOf(v, now))}</entry>`).join('');
   return (
+    `<id>${xmlText(`${base}/${href}`)}</id><title type="text">${xmlText(href)}</title><updated>${now}</updated>` +
+    `<author><name/></author><link href="${xmlText(href)}" rel="self" title="${xmlText(href)}"/>` +
+    `${count === undefined ? '' : `<m:count>${count}</m:count>`}${entries}` +
+    `${next === undefined ? '' : `<link href="${xmlText(next)}" rel="next"/>`}`
+  );
+}
+
+function inlineFeed(inline: InlineFeed, href: string, base: string, now: string): string {
+  return `<feed>${feedBody(inline.sel, inline.setName, href, inline.list, base, now, undefined, inline.next)}</feed>`;
+}
+
+export function atomFeed(
+  sel: Selection,
+  setName: string,
+  list: Values[],
+  base: string,
+  count?: number,
+  next?: string,
+): string {
+  const now = atomDate(Date.now());
+  return (
     `<?xml version="1.0" encoding="utf-8"?><feed ${NAMESPACES} xml:base="${xmlText(`${base}/`)}">` +
-    `<id>${xmlText(`${base}/${setName}`)}</id><title type="text">${setName}</title><updated>${now}</updated>` +
-    `<author><name/></author><link href="${setName}" rel="self" title="${setName}"/>` +
-    `${count === undefined ? '' : `<m:count>${count}</m:count>`}${entries}</feed>`
+    `${feedBody(sel, setName, setName, list, base, now, count, next)}</feed>`
   );
 }

@@ -41,6 +41,8 @@ export interface Answer {
 export interface Operation<P = unknown> {
   /** Largest body taken, in bytes (§1.6). */
   bodyLimit?: number;
+  /** The system query options it serves; others get 501 (D8). Default: DEFAULT_QUERY_OPTIONS. */
+  queryOptions?: readonly string[];
   prepare(call: CpiCall): Promise<P> | P;
   handle(call: CpiCall, prepared: P, body: Buffer): Promise<Answer>;
 }

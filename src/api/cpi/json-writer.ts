@@ -1,6 +1,6 @@
 import type { EdmType } from './edm.js';
 import type { Value, Values } from './entities.js';
-import { entityPath, type Selection } from './selection.js';
+import { entityPath, type Inlines, type Selection } from './selection.js';
 
 /** OData V2 verbose JSON (D6): `__metadata` and `__deferred` links, as the live service and SAP's SDK expect. */
 export const JSON_TYPE = 'application/json;charset=utf-8';
@@ -21,20 +21,45 @@ export function jsonEntityObject(
   setName: string,
   values: Values,
   base: string,
+  inlines: Inlines = {},
 ): Record<string, unknown> {
   const uri = `${base}/${entityPath(setName, sel.type, values)}`;
   const out: Record<string, unknown> = { __metadata: { id: uri, uri, type: sel.type.qualifiedName } };
   for (const p of sel.properties) out[p.name] = jsonValue(p.type, values[p.name] ?? null);
-  for (const n of sel.navigations) out[n.name] = { __deferred: { uri: `${uri}/${n.name}` } };
+  for (const n of sel.navigations) {
+    const inline = inlines[n.name];
+    out[n.name] = inline
+      ? feedObject(
+          inline.list.map((v) => jsonEntityObject(inline.sel, inline.setName, v, base)),
+          undefined,
+          inline.next,
+        )
+      : { __deferred: { uri: `${uri}/${n.name}` } };
+  }
   return out;
 }
 
-export function jsonEntry(sel: Selection, setName: string, values: Values, base: string): string {
-  return JSON.stringify({ d: jsonEntityObject(sel, setName, values, base) });
+export function jsonEntry(sel: Selection, setName: string, values: Values, base: string, inlines?: Inlines): string {
+  return JSON.stringify({ d: jsonEntityObject(sel, setName, values, base, inlines) });
 }
 
-/** `__count` is a string in V2 JSON (D8). */
-export function jsonFeed(sel: Selection, setName: string, list: Values[], base: string, count?: number): string {
+/** `__count` is a string in V2 JSON (D8); `__next` follows the results when the server paged. */
+function feedObject(results: unknown[], count: number | undefined, next: string | undefined): Record<string, unknown> {
+  return {
+    ...(count === undefined ? {} : { __count: String(count) }),
+    results,
+    ...(next === undefined ? {} : { __next: next }),
+  };
+}
+
+export function jsonFeed(
+  sel: Selection,
+  setName: string,
+  list: Values[],
+  base: string,
+  count?: number,
+  next?: string,
+): string {
   const results = list.map((v) => jsonEntityObject(sel, setName, v, base));
-  return JSON.stringify({ d: count === undefined ? { results } : { __count: String(count), results } });
+  return JSON.stringify({ d: feedObject(results, count, next) });
 }

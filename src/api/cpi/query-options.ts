@@ -7,7 +7,7 @@ export function queryParams(url: string): URLSearchParams {
   return new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
 }
 
-function single(params: URLSearchParams, name: string): string | undefined {
+export function single(params: URLSearchParams, name: string): string | undefined {
   const all = params.getAll(name);
   if (all.length > 1) throw badRequest(`The query option '${name}' must not be given more than once.`);
   return all[0];
@@ -45,13 +45,24 @@ export function negotiateFormat(
   return { format: asked };
 }
 
-/** System query options the keystore sets answer so far (D8); the rest get 501 until they are served. */
-const SUPPORTED = new Set(['$format', '$select', '$top', '$skip', '$inlinecount']);
+/** The system query options an operation takes unless it names its own (D8). */
+export const DEFAULT_QUERY_OPTIONS: readonly string[] = ['$format', '$select', '$top', '$skip', '$inlinecount'];
+
+/** What a collection of entities takes: filtering, ordering and server paging besides the defaults. */
+export const COLLECTION_QUERY_OPTIONS: readonly string[] = [
+  ...DEFAULT_QUERY_OPTIONS,
+  '$filter',
+  '$orderby',
+  '$skiptoken',
+];
 
 /** D8: an unknown or unserved system query option is named in a 501, so clients can retry without it. */
-export function assertSupportedOptions(params: URLSearchParams): void {
+export function assertSupportedOptions(
+  params: URLSearchParams,
+  supported: readonly string[] = DEFAULT_QUERY_OPTIONS,
+): void {
   for (const name of params.keys())
-    if (name.startsWith('$') && !SUPPORTED.has(name))
+    if (name.startsWith('$') && !supported.includes(name))
       throw new CpiError(501, `The system query option '${name}' is not supported.`);
 }
 

@@ -3,15 +3,22 @@ import type { Answer, CpiCall } from './call.js';
 import type { Values } from './entities.js';
 import { JSON_TYPE, jsonEntry, jsonFeed } from './json-writer.js';
 import type { Format } from './query-options.js';
-import type { Selection } from './selection.js';
+import type { Inlines, Selection } from './selection.js';
 
-/** One entity in the negotiated format. */
-export function entityAnswer(call: CpiCall, setName: string, sel: Selection, values: Values): Answer {
-  if (call.format === 'json') return { status: 200, type: JSON_TYPE, body: jsonEntry(sel, setName, values, call.base) };
-  return { status: 200, type: ATOM_ENTRY_TYPE, body: atomEntry(sel, setName, values, call.base) };
+/** One entity in the negotiated format, with the navigations `$expand` asked for written inline. */
+export function entityAnswer(
+  call: CpiCall,
+  setName: string,
+  sel: Selection,
+  values: Values,
+  inlines?: Inlines,
+): Answer {
+  if (call.format === 'json')
+    return { status: 200, type: JSON_TYPE, body: jsonEntry(sel, setName, values, call.base, inlines) };
+  return { status: 200, type: ATOM_ENTRY_TYPE, body: atomEntry(sel, setName, values, call.base, inlines) };
 }
 
-/** A collection in the given format; `count` is `$inlinecount=allpages`. */
+/** A collection in the given format; `count` is `$inlinecount=allpages`, `next` the link to the next server page. */
 export function feedAnswer(
   call: CpiCall,
   format: Format,
@@ -19,9 +26,11 @@ export function feedAnswer(
   sel: Selection,
   list: Values[],
   count?: number,
+  next?: string,
 ): Answer {
-  if (format === 'json') return { status: 200, type: JSON_TYPE, body: jsonFeed(sel, setName, list, call.base, count) };
-  return { status: 200, type: ATOM_FEED_TYPE, body: atomFeed(sel, setName, list, call.base, count) };
+  if (format === 'json')
+    return { status: 200, type: JSON_TYPE, body: jsonFeed(sel, setName, list, call.base, count, next) };
+  return { status: 200, type: ATOM_FEED_TYPE, body: atomFeed(sel, setName, list, call.base, count, next) };
 }
 
 /** D5: a write without `returnKeystoreEntries` answers 204 with no body. */

@@ -115,7 +115,7 @@ export async function cpiRoutes(app: FastifyInstance, opts: { ctx: AppContext; c
 
     const path = parseResourcePath(splitSegments(where.rest));
     const operation = resolveOperation(req.method, path);
-    assertSupportedOptions(params);
+    assertSupportedOptions(params, operation.queryOptions);
     const call: CpiCall = {
       ctx,
       principal,

@@ -34,3 +34,14 @@ export function keyPredicate(type: EntityType, values: Values): string {
 export function entityPath(setName: string, type: EntityType, values: Values): string {
   return `${setName}${encodeURI(keyPredicate(type, values)).replace(/[?#]/g, encodeURIComponent)}`;
 }
+
+/** A navigation's entities written inline (`$expand`), with the link to their next page when the server paged. */
+export interface InlineFeed {
+  setName: string;
+  sel: Selection;
+  list: Values[];
+  next?: string | undefined;
+}
+
+/** Expanded navigations of one entity, by navigation name. */
+export type Inlines = Readonly<Record<string, InlineFeed>>;

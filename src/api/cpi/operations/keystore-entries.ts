@@ -1,51 +1,50 @@
 import type { KeystoreName } from '../../../keystore/model.js';
 import type { Operation } from '../call.js';
+import { type CollectionRequest, collectionRequest } from '../collection-request.js';
 import { KEYSTORE_ENTRY } from '../edm.js';
 import { keystoreEntryValues } from '../entities.js';
 import { notImplemented } from '../errors.js';
 import { aliasFromKey } from '../hexalias-key.js';
-import {
-  booleanOption,
-  type CollectionOptions,
-  collectionOptions,
-  keystoreNameOption,
-  selectOption,
-} from '../query-options.js';
+import { booleanOption, COLLECTION_QUERY_OPTIONS, keystoreNameOption, selectOption } from '../query-options.js';
 import { entityAnswer, feedAnswer, noContent } from '../render.js';
 import { type Selection, selection } from '../selection.js';
+import { countEntryPage, queryEntryPage } from '../store-collection.js';
 import { keystoreEntriesAnswer } from './write-result.js';
 
 const SET = 'KeystoreEntries';
 
 interface ListPrepared {
   keystore: KeystoreName;
-  options: CollectionOptions;
+  req: CollectionRequest;
   sel: Selection;
 }
 
-/** `GET /KeystoreEntries` (§3.2): sorted by Alias (D26), no server-side paging. */
+/**
+ * `GET /KeystoreEntries` (§3.2, D8): `$filter` and `$orderby` run in the store, sorted by Alias after any
+ * `$orderby` (D26), cut into server pages of 1000 with a `__next` link.
+ */
 export const listEntries: Operation<ListPrepared> = {
+  queryOptions: COLLECTION_QUERY_OPTIONS,
   prepare(call) {
-    const options = collectionOptions(call.params);
-    return { keystore: keystoreNameOption(call.params), options, sel: selection(KEYSTORE_ENTRY, options.select) };
+    const req = collectionRequest(call.params, KEYSTORE_ENTRY);
+    return { keystore: keystoreNameOption(call.params), req, sel: selection(KEYSTORE_ENTRY, req.select) };
   },
-  async handle(call, { keystore, options, sel }) {
-    const ks = await call.keystore(keystore);
-    const { entries } = call.ctx.keystore;
-    const list = await entries.list(ks, { limit: options.top, offset: options.skip });
-    const count = options.inlineCount ? await entries.count(ks) : undefined;
-    const values = list.map((e) => keystoreEntryValues(e));
-    return feedAnswer(call, call.format, SET, sel, values, count);
+  async handle(call, { keystore, req, sel }) {
+    const page = await queryEntryPage(call, await call.keystore(keystore), req, SET);
+    const values = page.entries.map((e) => keystoreEntryValues(e));
+    return feedAnswer(call, call.format, SET, sel, values, page.count, page.next);
   },
 };
 
-/** `GET /KeystoreEntries/$count`: a text/plain number, after `$skip` and `$top` as OData V2 counts. */
-export const countEntries: Operation<{ keystore: KeystoreName; options: CollectionOptions }> = {
-  prepare: (call) => ({ keystore: keystoreNameOption(call.params), options: collectionOptions(call.params) }),
-  async handle(call, { keystore, options }) {
-    const total = await call.ctx.keystore.entries.count(await call.keystore(keystore));
-    const afterSkip = Math.max(0, total - (options.skip ?? 0));
-    const n = options.top === undefined ? afterSkip : Math.min(afterSkip, options.top);
+/** `GET /KeystoreEntries/$count`: a text/plain number of what `$filter` selects, after `$skip` and `$top`. */
+export const countEntries: Operation<{ keystore: KeystoreName; req: CollectionRequest }> = {
+  queryOptions: COLLECTION_QUERY_OPTIONS,
+  prepare: (call) => ({
+    keystore: keystoreNameOption(call.params),
+    req: collectionRequest(call.params, KEYSTORE_ENTRY),
+  }),
+  async handle(call, { keystore, req }) {
+    const n = await countEntryPage(call, await call.keystore(keystore), req);
     return { status: 200, type: 'text/plain;charset=utf-8', body: String(n) };
   },
 };
