@@ -249,6 +249,22 @@ describe('JWKs', () => {
     );
   });
 
+  test('a name with quotes, a newline and a slash is kept, and made safe in the download', async () => {
+    const name = 'odd "jwk"\nwith/slash';
+    const r = await h.call(
+      'POST',
+      `${base}/`,
+      json({ name, certificateName: 'signing-cert', environmentName: 'production' }),
+    );
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await getJwk(name)).name, name);
+    const res = await fetch(`${h.server.url}${base}/${encodeURIComponent(name)}/export-file/`, {
+      headers: { authorization: `Bearer ${h.token}` },
+    });
+    assert.equal(res.headers.get('content-disposition'), 'attachment; filename="odd _jwk__with_slash-jwk.json"');
+    assert.equal((await h.call('DELETE', `${base}/${encodeURIComponent(name)}/`)).status, 200);
+  });
+
   test('parse-from-certificate and parse-from-keystore preview the public JWK and store nothing', async () => {
     const state = await storeSnapshot(h.server);
     const fromCert = await h.call(

@@ -168,6 +168,23 @@ describe('truststore', () => {
     assert.deepEqual(x.stdout, partnerDer, 'openssl reads the PEM back to the stored DER');
   });
 
+  test('aliases with quotes and slashes become safe entry names; the environment name a safe file name', async () => {
+    await createEnvironment(h.server, 'Payments', 'qa "eu"');
+    const r = await h.call('POST', '/apiops/projects/Payments/certificates/', {
+      body: form({ certificateName: 'odd', alias: '../a/b"c', environmentList: 'qa "eu"' }, [
+        ['pemEncodedFile', 'c.pem', pem],
+      ]),
+    });
+    assert.equal(r.status, 200, r.text);
+    const res = await fetch(
+      `${h.server.url}/apiops/projects/Payments/certificates/truststore/${encodeURIComponent('qa "eu"')}/export-file/`,
+      { headers: { authorization: `Bearer ${h.token}` } },
+    );
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-disposition'), 'attachment; filename="qa _eu_-truststore.zip"');
+    assert.deepEqual(Object.keys(unzipSync(new Uint8Array(await res.arrayBuffer()))), ['.._a_b_c.cer']);
+  });
+
   test('export errors: nothing deployed, unknown environment', async () => {
     assertError(
       await h.call('GET', '/apiops/projects/Hidden/certificates/truststore/dev/export-file/'),
