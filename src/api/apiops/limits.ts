@@ -23,7 +23,7 @@ export interface ApiOpsLimits {
   archiveEntryBytes: number;
   /** Declared uncompressed size of a whole archive. */
   archiveExpandedBytes: number;
-  /** Largest JKS or PKCS#12 file of one environment (a full cacerts is well under 1 MB). */
+  /** Largest JKS or PKCS#12 file of one environment; the plugin takes OPENKEYSTORE_MAX_KEYSTORE_BYTES. */
   keystoreFileBytes: number;
 }
 
