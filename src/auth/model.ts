@@ -10,6 +10,12 @@ export interface Principal {
 
 export type BearerResult = { ok: true; principal: Principal } | { ok: false; reason: 'invalid' | 'expired' };
 
+/** A name and password (or client id and secret) checked, or refused without a check while the client is throttled. */
+export type LoginResult =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'throttled'; retryAfter: number };
+
 export interface RoleBinding {
   /** null: every project */
   projectId: number | null;

@@ -7,7 +7,15 @@ import type { Store } from '../store/open.js';
 import { findProject } from '../store/tenants-repo.js';
 import { CredentialCache } from './credential-cache.js';
 import { LruCache } from './lru.js';
-import { type BearerResult, isRole, type Principal, type Role, type RoleBinding, roleRank } from './model.js';
+import {
+  type BearerResult,
+  isRole,
+  type LoginResult,
+  type Principal,
+  type Role,
+  type RoleBinding,
+  roleRank,
+} from './model.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import {
   assertPassword,
@@ -28,8 +36,9 @@ import {
   sha256Hex,
   verifyClientSecret,
 } from './secrets.js';
+import { LoginThrottle } from './throttle.js';
 
-export type { BearerResult, Principal, Role, RoleBinding } from './model.js';
+export type { BearerResult, LoginResult, Principal, Role, RoleBinding } from './model.js';
 
 export interface AuthOptions {
   /** The clock; tests move it to expire tokens and cache entries without sleeping. */
@@ -45,6 +54,9 @@ export interface AuthOptions {
   tokenCacheSize?: number;
   tokenCacheTtlMs?: number;
 }
+
+/** The client address of callers that don't name one; they share one window per user name. */
+const UNKNOWN_CLIENT = '';
 
 interface CachedToken {
   principal: Principal;
@@ -71,6 +83,7 @@ export class AuthService {
   private dummyHash: Promise<string> | undefined;
   private lastSweep = 0;
   private readonly verifying = new Map<string, Promise<Principal | null>>();
+  private readonly throttle: LoginThrottle;
 
   constructor(
     store: Store,
@@ -85,14 +98,44 @@ export class AuthService {
       this.now,
     );
     this.tokens = new LruCache(options.tokenCacheSize ?? 10_000, options.tokenCacheTtlMs ?? 30_000, this.now);
+    this.throttle = new LoginThrottle({
+      limit: config.loginFailureLimit,
+      windowMs: config.loginWindowMs,
+      now: this.now,
+    });
   }
 
   // ---- authentication ----
 
-  /** HTTP Basic: a user's name and password, or an API client's id and secret (as SAP's service keys allow). */
-  async authenticateBasic(user: string, password: string): Promise<Principal | null> {
-    if (user.startsWith(PREFIX.clientId)) return this.checkClient(user, password);
-    return this.checkPassword(user, password);
+  /**
+   * HTTP Basic and the token endpoints: a user's name and password, or an API client's id and secret (as SAP's
+   * service keys allow). Every such check passes through here, so this is where brute force is throttled: after
+   * too many failures from one client address for one name, the answer is 'throttled' and the password is not
+   * even looked at (a correct one included, or the throttle would tell a guesser when it guessed right).
+   */
+  async login(user: string, password: string, clientIp: string = UNKNOWN_CLIENT): Promise<LoginResult> {
+    const retryAfter = this.throttle.retryAfter(clientIp, user);
+    if (retryAfter > 0) return { ok: false, reason: 'throttled', retryAfter };
+    const principal = user.startsWith(PREFIX.clientId)
+      ? await this.checkClient(user, password)
+      : await this.checkPassword(user, password);
+    if (!principal) {
+      this.throttle.fail(clientIp, user);
+      return { ok: false, reason: 'invalid' };
+    }
+    this.throttle.succeed(clientIp, user);
+    return { ok: true, principal };
+  }
+
+  /** login() for callers that only need who it is: null when refused, whether wrong or throttled. */
+  async authenticateBasic(user: string, password: string, clientIp?: string): Promise<Principal | null> {
+    const result = await this.login(user, password, clientIp);
+    return result.ok ? result.principal : null;
+  }
+
+  /** Seconds this client must wait before it may try `user` again, 0 when it may now: for a token endpoint's 429. */
+  loginRetryAfter(user: string, clientIp: string = UNKNOWN_CLIENT): number {
+    return this.throttle.retryAfter(clientIp, user);
   }
 
   async authenticateBearer(token: string): Promise<BearerResult> {
@@ -110,10 +153,7 @@ export class AuthService {
     return { ok: true, principal: { ...found.principal } };
   }
 
-  /**
-   * Every password check passes through here, Basic and the token endpoints alike: the place for
-   * brute-force throttling when it comes.
-   */
+  /** Every password check passes through here (via login, which throttles), Basic and the token endpoints alike. */
   private async checkPassword(user: string, password: string): Promise<Principal | null> {
     if (!couldBeUserName(user)) return null;
     const key = this.credentials.key(user, password);
@@ -172,12 +212,16 @@ export class AuthService {
 
   // ---- tokens ----
 
-  /** OAuth client credentials: an API client's id+secret, or a user's name+password (Apinizer's style). null when wrong. */
+  /**
+   * OAuth client credentials: an API client's id+secret, or a user's name+password (Apinizer's style). null when
+   * wrong or throttled; loginRetryAfter() tells which.
+   */
   async issueAccessToken(
     clientId: string,
     secret: string,
+    clientIp?: string,
   ): Promise<{ token: string; expiresIn: number; principal: Principal } | null> {
-    const principal = await this.authenticateBasic(clientId, secret);
+    const principal = await this.authenticateBasic(clientId, secret, clientIp);
     if (!principal) return null;
     await this.sweepExpiredTokens();
     const now = this.now();

@@ -9,7 +9,11 @@ import { loadMasterKey } from './master-key.js';
 
 /** Opens the store and the services on it: what `serve` and every store-touching CLI command need. */
 export async function openContext(config: Config = loadConfig()): Promise<AppContext> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    sqliteSync: config.sqliteSync,
+  });
   const keystore = new KeystoreService(store, { masterKey: loadMasterKey(config) });
   await keystore.keyring.verify();
   const auth = new AuthService(store, config);

@@ -20,11 +20,18 @@ const messages = {
 /** An onRequest hook: every route of this API needs a caller, checked before the body is even read. */
 export function authenticate(ctx: AppContext) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    const result = await authenticateRequest(ctx.auth, req.headers.authorization);
+    const result = await authenticateRequest(ctx.auth, req.headers.authorization, req.ip);
     if (result.ok) {
       principals.set(req, result.principal);
       return;
     }
+    if (result.reason === 'throttled')
+      return sendError(
+        reply.header('Retry-After', String(result.retryAfter)),
+        429,
+        'throttled',
+        `Too many failed logins; try again in ${result.retryAfter} s`,
+      );
     reply.header('WWW-Authenticate', 'Basic realm="openkeystore"');
     return sendError(reply, 401, 'unauthorized', messages[result.reason]);
   };
