@@ -13,6 +13,9 @@ const commands: Record<string, () => Promise<Command>> = {
   tokens: async () => (await import('./tokens.js')).tokensCommand,
   clients: async () => (await import('./clients.js')).clientsCommand,
   migrate: async () => (await import('./migrate.js')).migrateCommand,
+  backup: async () => (await import('./backup.js')).backupCommand,
+  restore: async () => (await import('./restore.js')).restoreCommand,
+  check: async () => (await import('./check.js')).checkCommand,
 };
 
 function version(): string {

@@ -8,6 +8,10 @@ export const USAGE = `Usage: openkeystore <command> [options]
 Server
   serve                                   start the HTTP server (HOST, PORT, OPENKEYSTORE_* variables)
   migrate                                 bring the store's schema up to date, then exit
+  backup <file|->                         the whole store, online and consistent, as gzip'd JSON lines
+  restore <file|-> [--force]              load a backup (from SQLite or PostgreSQL) in one transaction;
+                                          --force replaces a store that is not empty
+  check [--json]                          the store's integrity check; exit 1 when something is wrong
 
 Projects and environments
   projects list [--json]

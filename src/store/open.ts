@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './dialect.js';
 import * as m001 from './migrations/001_initial.js';
@@ -13,9 +13,17 @@ export interface StoreOptions {
   /** postgres://… selects PostgreSQL; anything else uses SQLite in dataDir. */
   databaseUrl?: string | undefined;
   dataDir: string;
-  /** SQLite synchronous mode; NORMAL in WAL mode keeps every committed write through a process crash. */
+  /**
+   * SQLite's synchronous mode. In WAL mode a commit appends to the WAL file before the write is acknowledged; with
+   * NORMAL that append reaches the operating system but is fsynced only at checkpoints. A killed process loses
+   * nothing the OS already holds, so NORMAL keeps every acknowledged write through a process crash (what the
+   * reliability suite proves with SIGKILL). Only a power loss or kernel crash can lose the last commits; FULL
+   * fsyncs the WAL on every commit to survive those too, at the price of one fsync per write.
+   */
   sqliteSync?: 'NORMAL' | 'FULL';
   poolSize?: number;
+  /** false: open without running migrations (restore brings the schema to the backup's level itself). */
+  migrate?: boolean;
 }
 
 export interface Store {
@@ -31,6 +39,9 @@ const migrations: Record<string, { up: (db: Kysely<unknown>, d: Dialect) => Prom
   '002_settings': m002,
   '003_apiops': m003,
 };
+
+/** Every migration this build knows, in the order they run: a store's schema level is a prefix of this list. */
+export const MIGRATIONS: readonly string[] = Object.keys(migrations).sort();
 
 function provider(dialect: Dialect): MigrationProvider {
   return {
@@ -67,7 +78,13 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
     dialect = 'postgres';
     location = redactUrl(opts.databaseUrl);
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, types: pgTypes });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      types: pgTypes,
+      // When the database can't be reached, a request fails after this rather than waiting for ever.
+      connectionTimeoutMillis: 10_000,
+    });
     pool.on('error', () => {
       /* an idle client lost its connection; the pool replaces it */
     });
@@ -85,11 +102,33 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     sqlite.pragma('case_sensitive_like = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  const migrator = new Migrator({ db, provider: provider(dialect) });
-  const { error } = await migrator.migrateToLatest();
-  if (error) {
-    await db.destroy();
-    throw error instanceof Error ? error : new Error(String(error));
+  const store: Store = { db, dialect, location, close: () => db.destroy() };
+  if (opts.migrate !== false) {
+    try {
+      await migrateStore(store);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
   }
-  return { db, dialect, location, close: () => db.destroy() };
+  return store;
+}
+
+/**
+ * Brings the schema up to `to` (default: the latest). Safe when several servers start at once on one PostgreSQL
+ * database: Kysely's Migrator creates its bookkeeping tables race-tolerantly and runs the migrations under a
+ * PostgreSQL advisory lock, so one server migrates and the others wait, then find nothing left to do.
+ */
+export async function migrateStore(store: Store, to?: string): Promise<void> {
+  const migrator = new Migrator({ db: store.db, provider: provider(store.dialect) });
+  const { error } = to === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(to);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/** The migrations applied to the store, in order; empty for a store never migrated. */
+export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === 'kysely_migration')) return [];
+  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return rows.rows.map((r) => r.name);
 }
