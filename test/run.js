@@ -11,10 +11,26 @@ const testsUnder = (dir) =>
     .map((f) => join(dir, String(f)))
     .sort();
 
+// The reliability suite (two servers, SIGKILL cycles, load) runs one file at a time, so that the load test
+// measures the server rather than its neighbours, and is stopped if a run ever outlasts its bound.
 const runs = [
   { name: 'unit', dir: 'test/unit', env: {} },
   { name: 'e2e-sqlite', dir: 'test/e2e', env: { OPENKEYSTORE_TEST_STORE: 'sqlite' } },
   { name: 'e2e-postgres', dir: 'test/e2e', env: { OPENKEYSTORE_TEST_STORE: 'postgres' } },
+  {
+    name: 'reliability-sqlite',
+    dir: 'test/reliability',
+    env: { OPENKEYSTORE_TEST_STORE: 'sqlite' },
+    concurrency: 1,
+    timeoutMs: 180_000,
+  },
+  {
+    name: 'reliability-postgres',
+    dir: 'test/reliability',
+    env: { OPENKEYSTORE_TEST_STORE: 'postgres' },
+    concurrency: 1,
+    timeoutMs: 180_000,
+  },
 ];
 // `node test/run.js e2e-sqlite [filter]`: one run, only files whose path contains the filter.
 const filter = process.argv[3];
@@ -32,15 +48,16 @@ for (const run of runs) {
       '--import',
       'tsx',
       '--test',
-      '--test-concurrency=2',
+      `--test-concurrency=${run.concurrency ?? 2}`,
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=./test/count-reporter.js',
       `--test-reporter-destination=${countsFile}`,
       ...testsUnder(run.dir).filter((f) => !filter || f.includes(filter)),
     ],
-    { stdio: 'inherit', env: { ...process.env, ...run.env } },
+    { stdio: 'inherit', env: { ...process.env, ...run.env }, timeout: run.timeoutMs, killSignal: 'SIGTERM' },
   );
+  if (r.error?.code === 'ETIMEDOUT') process.stdout.write(`# ${run.name}: stopped after ${run.timeoutMs / 1000} s\n`);
   let counts;
   try {
     counts = JSON.parse(readFileSync(countsFile, 'utf8'));
