@@ -3,7 +3,16 @@ import { entitySet } from './edm.js';
 import { CpiError, notFound, notImplemented } from './errors.js';
 import { exportCertificate } from './operations/certificate-export.js';
 import { importCertificate } from './operations/certificate-import.js';
+import { countHistoryEntries, getHistoryEntry, listHistoryEntries } from './operations/history-entries.js';
 import { countEntries, deleteEntry, getEntry, listEntries } from './operations/keystore-entries.js';
+import {
+  countKeystores,
+  getKeystore,
+  keystoreEntries,
+  keystoreSize,
+  keystoreSizeValue,
+  listKeystores,
+} from './operations/keystores.js';
 import { metadata, serviceDocument } from './operations/service.js';
 import type { ResourcePath } from './resource-path.js';
 
@@ -25,6 +34,19 @@ const TABLE: Record<string, Partial<Record<Shape, Methods>>> = {
   },
   CertificateResources: {
     'entity-value': { PUT: importCertificate },
+  },
+  HistoryKeystoreEntries: {
+    collection: { GET: listHistoryEntries },
+    count: { GET: countHistoryEntries },
+    entity: { GET: getHistoryEntry },
+  },
+  Keystores: {
+    collection: { GET: listKeystores },
+    count: { GET: countKeystores },
+    entity: { GET: getKeystore },
+    'nav:Entries': { GET: keystoreEntries },
+    'nav:Size': { GET: keystoreSize },
+    'nav-value:Size': { GET: keystoreSizeValue },
   },
 };
 

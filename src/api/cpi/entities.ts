@@ -1,3 +1,4 @@
+import type { KeystoreInfo } from '../../keystore/keystore-info.js';
 import type { Entry } from '../../keystore/model.js';
 import { encodeHexAlias } from '../../pki/hexalias.js';
 
@@ -72,5 +73,39 @@ export function refusedEntryValues(alias: string, c: CertificateView): Values {
     CreatedBy: null,
     CreatedTime: null,
     Status: 'notImported',
+  };
+}
+
+const metaText = (meta: Record<string, unknown> | null, key: string): string | null =>
+  typeof meta?.[key] === 'string' ? (meta[key] as string) : null;
+const metaNumber = (meta: Record<string, unknown> | null, key: string): number | null =>
+  typeof meta?.[key] === 'number' && Number.isFinite(meta[key]) ? (meta[key] as number) : null;
+
+/**
+ * An entry of `KeyHistory` as a HistoryKeystoreEntry (§3.9): the KeystoreEntry plus the activation data that the
+ * activation stored in the entry's meta, under the property names (times as milliseconds since the epoch).
+ */
+export function historyEntryValues(e: Entry): Values {
+  return {
+    ...keystoreEntryValues(e),
+    ActivatedBy: metaText(e.meta, 'ActivatedBy'),
+    ActiveFrom: metaNumber(e.meta, 'ActiveFrom'),
+    DeactivatedBy: metaText(e.meta, 'DeactivatedBy'),
+    ActiveUntil: metaNumber(e.meta, 'ActiveUntil'),
+    ActivationSequenceNumber: metaNumber(e.meta, 'ActivationSequenceNumber'),
+    OriginalAlias: metaText(e.meta, 'OriginalAlias'),
+  };
+}
+
+/** A keystore as a Keystore (§3.8); the Edge Integration Cell properties are null here, as on Cloud Foundry. */
+export function keystoreValues(k: KeystoreInfo): Values {
+  return {
+    Name: k.name,
+    LastModifiedBy: k.modifiedBy,
+    LastModifiedTime: k.modifiedAt,
+    Size: k.size,
+    RuntimeIds: null,
+    AggregatedStatus: null,
+    AggregatedErrors: null,
   };
 }
