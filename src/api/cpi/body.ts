@@ -5,33 +5,42 @@ const tooLarge = (limit: number) =>
   new CpiError(413, `The request body is larger than the ${limit} bytes this resource takes.`);
 
 /**
- * Reads a request body as raw bytes, whatever its Content-Type (D10), up to `limit` bytes. A declared length over
- * the limit is refused before anything is read; a body that grows past it is refused at the chunk that crosses it.
- * The rest is drained rather than left unread, so the client, still sending, gets to read the 413.
+ * Past this much, an oversized body is refused at once and its connection dropped; below it, the rest is read
+ * and thrown away before the 413 goes out. Answering while a client still sends makes the server close the
+ * socket under it, and the client then sees a broken pipe instead of the 413.
+ */
+const DRAIN_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * Reads a request body as raw bytes, whatever its Content-Type (D10), up to `limit` bytes. Nothing past the limit
+ * is kept: a body over it, declared or streamed, is drained (up to DRAIN_LIMIT) and refused with 413.
  */
 export function readBody(payload: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(payload.headers['content-length']);
-    if (declared > limit) {
+    if (declared > DRAIN_LIMIT) {
       payload.resume();
       reject(tooLarge(limit));
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = declared > limit;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
+      if (size > DRAIN_LIMIT) {
         cleanup();
         payload.resume();
         reject(tooLarge(limit));
         return;
       }
-      chunks.push(chunk);
+      if (size > limit) over = true;
+      if (!over) chunks.push(chunk);
     };
     const onEnd = () => {
       cleanup();
-      resolve(Buffer.concat(chunks, size));
+      if (over) reject(tooLarge(limit));
+      else resolve(Buffer.concat(chunks, size));
     };
     const onError = (err: Error) => {
       cleanup();
