@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/service.js';
 import type { AppContext } from '../../context.js';
 import { authenticateRequest } from '../../http/credentials.js';
-import { internalError, unauthorized } from './errors.js';
+import { internalError, tooManyAttempts, unauthorized } from './errors.js';
 import { text } from './messages.js';
 
 /** Who made each authenticated request; a WeakMap keeps the face's state off Fastify's shared request type. */
@@ -20,8 +20,11 @@ const reasons = {
  */
 export function authenticate(ctx: AppContext) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const result = await authenticateRequest(ctx.auth, req.headers.authorization);
-    if (!result.ok) throw unauthorized(reasons[result.reason]);
+    const result = await authenticateRequest(ctx.auth, req.headers.authorization, req.ip);
+    if (!result.ok) {
+      if (result.reason === 'throttled') throw tooManyAttempts(result.retryAfter);
+      throw unauthorized(reasons[result.reason]);
+    }
     principals.set(req, result.principal);
   };
 }

@@ -10,6 +10,7 @@ export function renderError(error: unknown, req: FastifyRequest, reply: FastifyR
   if (!known) req.log.error({ err: error }, 'apiops: unexpected error');
   if (answer.closeConnection) reply.header('connection', 'close');
   if (answer.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="apiops"');
+  if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter));
   return reply.code(answer.statusCode).type('application/json; charset=utf-8').send(answer.body);
 }
 

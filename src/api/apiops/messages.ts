@@ -40,6 +40,7 @@ export const text = {
   badCredentials: 'Bad credentials',
   grantType: 'GrantType value must be client_credentials!',
   unexpected: 'An unexpected error occurred',
+  tooManyAttempts: 'Too many failed logins! Try again later.',
 
   // Ours (A12 and the wire rules), in the same style.
   fileTooLarge: 'Uploaded file is too large!',

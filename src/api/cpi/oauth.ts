@@ -76,7 +76,13 @@ export async function oauthRoutes(app: FastifyInstance, opts: { ctx: AppContext 
         `The grant type '${grant}' is not supported; use client_credentials.`,
       );
     const { id, secret } = clientCredentials(req, form, query);
-    const issued = await ctx.auth.issueAccessToken(id, secret);
+    // Asked first: a throttled client is refused without its secret being checked.
+    const retryAfter = id ? ctx.auth.loginRetryAfter(id, req.ip) : 0;
+    if (retryAfter > 0) {
+      reply.header('retry-after', String(retryAfter));
+      throw new OAuthError(429, 'slow_down', 'Too many failed logins; try again later.');
+    }
+    const issued = await ctx.auth.issueAccessToken(id, secret, req.ip);
     if (!issued) throw new OAuthError(401, 'invalid_client', 'Bad credentials.');
     return reply
       .header('cache-control', 'no-store')

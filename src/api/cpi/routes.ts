@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { KeystoreName, KeystoreRef } from '../../keystore/model.js';
-import { authenticate, unauthorized } from './auth.js';
+import { authError, authenticate } from './auth.js';
 import { readBody } from './body.js';
 import { type Answer, type CallState, type CpiCall, callState, setCallState } from './call.js';
 import type { CsrfTokens } from './csrf.js';
@@ -91,7 +91,7 @@ export async function cpiRoutes(app: FastifyInstance, opts: { ctx: AppContext; c
     if (contentType !== undefined) req.headers['content-type'] = 'application/octet-stream';
 
     const auth = await authenticate(ctx, req);
-    if (!auth.ok) throw unauthorized(auth.reason);
+    if (!auth.ok) throw authError(auth);
     const { principal } = auth;
     const write = WRITE_METHODS.has(req.method);
     if (write && !(await csrf.verify(principal, firstHeader(req.headers['x-csrf-token'])))) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../../context.js';
-import { ApiOpsError, unauthorized } from '../errors.js';
+import { ApiOpsError, tooManyAttempts, unauthorized } from '../errors.js';
 import { queryValues } from '../form-fields.js';
 import { text } from '../messages.js';
 
@@ -38,7 +38,10 @@ export async function tokenRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const basic = basicCredentials(req.headers.authorization);
     const clientId = field('client_id') || basic?.id || '';
     const secret = field('client_secret') || basic?.secret || '';
-    const issued = clientId && secret ? await ctx.auth.issueAccessToken(clientId, secret) : null;
+    // Asked first: a throttled client is refused without its secret being checked.
+    const retryAfter = clientId ? ctx.auth.loginRetryAfter(clientId, req.ip) : 0;
+    if (retryAfter > 0) throw tooManyAttempts(retryAfter);
+    const issued = clientId && secret ? await ctx.auth.issueAccessToken(clientId, secret, req.ip) : null;
     if (!issued) throw unauthorized(text.badCredentials);
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn };
