@@ -1,9 +1,13 @@
 import type { Operation } from './call.js';
 import { entitySet } from './edm.js';
 import { CpiError, notFound, notImplemented } from './errors.js';
+import { importCertificateChain } from './operations/certificate-chain-import.js';
 import { exportCertificate } from './operations/certificate-export.js';
 import { importCertificate } from './operations/certificate-import.js';
 import { countHistoryEntries, getHistoryEntry, listHistoryEntries } from './operations/history-entries.js';
+import { chainCertificates, chainResource, signingRequest, sshKey } from './operations/key-pair-exports.js';
+import { generateKeyPairRequest } from './operations/key-pair-generation.js';
+import { importKeyPairResource } from './operations/key-pair-import.js';
 import { countEntries, deleteEntry, getEntry, listEntries } from './operations/keystore-entries.js';
 import {
   countKeystores,
@@ -13,7 +17,9 @@ import {
   keystoreSizeValue,
   listKeystores,
 } from './operations/keystores.js';
+import { rsaKeyGenerationRequest } from './operations/rsa-key-generation.js';
 import { metadata, serviceDocument } from './operations/service.js';
+import { sshKeyGenerationRequest } from './operations/ssh-key-generation.js';
 import type { ResourcePath } from './resource-path.js';
 
 /** The shape of a resource path that selects an operation: `KeystoreEntries(key)/Certificate/$value` etc. */
@@ -31,9 +37,28 @@ const TABLE: Record<string, Partial<Record<Shape, Methods>>> = {
     count: { GET: countEntries },
     entity: { GET: getEntry, DELETE: deleteEntry },
     'nav-value:Certificate': { GET: exportCertificate },
+    'nav:ChainCertificates': { GET: chainCertificates },
+    'nav-value:ChainResource': { GET: chainResource },
+    'nav-value:SigningRequest': { GET: signingRequest },
+    'nav-value:Sshkey': { GET: sshKey },
   },
   CertificateResources: {
     'entity-value': { PUT: importCertificate },
+  },
+  CertificateChainResources: {
+    'entity-value': { PUT: importCertificateChain },
+  },
+  KeyPairResources: {
+    collection: { POST: importKeyPairResource },
+  },
+  KeyPairGenerationRequests: {
+    collection: { POST: generateKeyPairRequest },
+  },
+  RSAKeyGenerationRequests: {
+    collection: { POST: rsaKeyGenerationRequest },
+  },
+  SSHKeyGenerationRequests: {
+    collection: { POST: sshKeyGenerationRequest },
   },
   HistoryKeystoreEntries: {
     collection: { GET: listHistoryEntries },
