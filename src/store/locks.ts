@@ -30,6 +30,9 @@ const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapt
 export function withKeystoreLock<T>(db: Db, keystoreId: number, fn: (trx: Db) => Promise<T>): Promise<T> {
   if (!isPostgres(db)) return sqliteImmediate(db, fn);
   return db.transaction().execute(async (trx) => {
+    // D12: wait at most as long as SQLite's busy_timeout; then 55P03 (lock_not_available) ends the wait and the
+    // API answers "try again later" instead of holding the request for ever.
+    await sql`set local lock_timeout = '10s'`.execute(trx);
     await sql`select pg_advisory_xact_lock_shared(${STORE}, 0)`.execute(trx);
     await sql`select pg_advisory_xact_lock(${KEYSTORE}, ${keystoreId})`.execute(trx);
     return fn(trx);

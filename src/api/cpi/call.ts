@@ -39,8 +39,8 @@ export interface Answer {
  * from the HTTP method, as §1.2 defines it.
  */
 export interface Operation<P = unknown> {
-  /** Largest body taken, in bytes (§1.6). */
-  bodyLimit?: number;
+  /** Largest body taken, in bytes (§1.6); a function where the configuration sets it (the keystore size). */
+  bodyLimit?: number | ((call: CpiCall) => number);
   /** The system query options it serves; others get 501 (D8). Default: DEFAULT_QUERY_OPTIONS. */
   queryOptions?: readonly string[];
   prepare(call: CpiCall): Promise<P> | P;

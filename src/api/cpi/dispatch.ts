@@ -4,11 +4,13 @@ import { CpiError, notFound, notImplemented } from './errors.js';
 import { importCertificateChain } from './operations/certificate-chain-import.js';
 import { exportCertificate } from './operations/certificate-export.js';
 import { importCertificate } from './operations/certificate-import.js';
+import { copyHistoryEntry, deleteOrActivateEntry, renameEntry } from './operations/entry-lifecycle.js';
 import { countHistoryEntries, getHistoryEntry, listHistoryEntries } from './operations/history-entries.js';
 import { chainCertificates, chainResource, signingRequest, sshKey } from './operations/key-pair-exports.js';
 import { generateKeyPairRequest } from './operations/key-pair-generation.js';
 import { importKeyPairResource } from './operations/key-pair-import.js';
-import { countEntries, deleteEntry, getEntry, listEntries } from './operations/keystore-entries.js';
+import { countEntries, getEntry, listEntries } from './operations/keystore-entries.js';
+import { getKeystoreResource, postKeystoreResource, putKeystoreResource } from './operations/keystore-resources.js';
 import {
   countKeystores,
   getKeystore,
@@ -35,7 +37,7 @@ const TABLE: Record<string, Partial<Record<Shape, Methods>>> = {
   KeystoreEntries: {
     collection: { GET: listEntries },
     count: { GET: countEntries },
-    entity: { GET: getEntry, DELETE: deleteEntry },
+    entity: { GET: getEntry, PUT: renameEntry, DELETE: deleteOrActivateEntry },
     'nav-value:Certificate': { GET: exportCertificate },
     'nav:ChainCertificates': { GET: chainCertificates },
     'nav-value:ChainResource': { GET: chainResource },
@@ -60,10 +62,14 @@ const TABLE: Record<string, Partial<Record<Shape, Methods>>> = {
   SSHKeyGenerationRequests: {
     collection: { POST: sshKeyGenerationRequest },
   },
+  KeystoreResources: {
+    collection: { POST: postKeystoreResource },
+    entity: { GET: getKeystoreResource, PUT: putKeystoreResource },
+  },
   HistoryKeystoreEntries: {
     collection: { GET: listHistoryEntries },
     count: { GET: countHistoryEntries },
-    entity: { GET: getHistoryEntry },
+    entity: { GET: getHistoryEntry, PUT: copyHistoryEntry },
   },
   Keystores: {
     collection: { GET: listKeystores },

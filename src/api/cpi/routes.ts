@@ -51,6 +51,12 @@ function locate(url: string): Located {
   };
 }
 
+function bodyLimitOf(state: CallState | undefined): number {
+  const limit = state?.operation?.bodyLimit;
+  if (typeof limit === 'function') return state?.call ? limit(state.call) : DEFAULT_BODY_LIMIT;
+  return limit ?? DEFAULT_BODY_LIMIT;
+}
+
 function firstHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -75,7 +81,7 @@ export async function cpiRoutes(app: FastifyInstance, opts: { ctx: AppContext; c
   // D10: the Content-Type is a hint at most; every body arrives as bytes and the operation sniffs it.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (req: FastifyRequest, payload: IncomingMessage) =>
-    readBody(payload, callState(req)?.operation?.bodyLimit ?? DEFAULT_BODY_LIMIT),
+    readBody(payload, bodyLimitOf(callState(req))),
   );
 
   app.setErrorHandler((err, req, reply) => renderError(err, req, reply));
