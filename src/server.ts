@@ -6,6 +6,7 @@ import apiopsPlugin from './api/apiops/plugin.js';
 import cpiPlugin from './api/cpi/plugin.js';
 import restPlugin from './api/rest/plugin.js';
 import type { AppContext } from './context.js';
+import { frameworkError } from './framework-errors.js';
 import { redactUrl } from './http/redact.js';
 
 /** A balancer probing /ready wants an answer, not a hang, when the database does not answer. */
@@ -58,6 +59,7 @@ export async function buildServer(ctx: AppContext, opts: { logger?: boolean } = 
     connectionTimeout: config.connectionTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     http: nodeTimeouts(config.requestTimeoutMs),
+    frameworkErrors: frameworkError,
   };
   if (config.tlsCert && config.tlsKey)
     options.https = {
