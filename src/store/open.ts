@@ -8,6 +8,7 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_settings.js';
 import * as m003 from './migrations/003_apiops.js';
 import type { Database } from './schema.js';
+import { keepStatistics } from './sqlite-statistics.js';
 
 export interface StoreOptions {
   /** postgres://… selects PostgreSQL; anything else uses SQLite in dataDir. */
@@ -75,6 +76,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   let db: Kysely<Database>;
   let dialect: Dialect;
   let location: string;
+  let sqlite: SqliteDatabase.Database | undefined;
   if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
     dialect = 'postgres';
     location = redactUrl(opts.databaseUrl);
@@ -93,7 +95,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     dialect = 'sqlite';
     mkdirSync(opts.dataDir, { recursive: true });
     location = join(opts.dataDir, 'openkeystore.db');
-    const sqlite = new SqliteDatabase(location);
+    sqlite = new SqliteDatabase(location);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma(`synchronous = ${opts.sqliteSync ?? 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
@@ -102,7 +104,16 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     sqlite.pragma('case_sensitive_like = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  const store: Store = { db, dialect, location, close: () => db.destroy() };
+  let stopStatistics: (() => void) | undefined;
+  const store: Store = {
+    db,
+    dialect,
+    location,
+    close: () => {
+      stopStatistics?.();
+      return db.destroy();
+    },
+  };
   if (opts.migrate !== false) {
     try {
       await migrateStore(store);
@@ -111,6 +122,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       throw e;
     }
   }
+  // After the migrations: a store opened for restore may not have its tables yet.
+  if (sqlite && opts.migrate !== false) stopStatistics = keepStatistics(sqlite);
   return store;
 }
 
