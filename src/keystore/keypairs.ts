@@ -93,7 +93,7 @@ export class KeyPairs {
           'NotTrusted',
           'The key pair cannot be trusted: no trust path to its chain can be built from the keystore',
           { type: 'alias', name: alias },
-          { der, facts },
+          { der, facts, kind: 'keypair' },
         );
       return putEntry(trx, ks, alias, { kind: 'keypair', der, facts, chainDer, keyEnc }, { mode: input.mode }, actor);
     });

@@ -150,11 +150,11 @@ export class Lifecycle {
           actor,
           now,
         );
-        await removeEntry(trx, system, alias, actor, now);
+        await removeEntry(trx, system, alias, actor, now, { sapOwnedToo: true });
       }
       const m = await materialOf(trx, fresh);
       const r = await putEntry(trx, system, alias, { ...m, owner: fresh.owner }, { mode: 'create' }, actor, now);
-      await removeEntry(trx, renewal, alias, actor, now);
+      await removeEntry(trx, renewal, alias, actor, now, { sapOwnedToo: true });
       return r.entry;
     });
   }

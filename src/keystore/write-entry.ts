@@ -1,7 +1,7 @@
 import type { CertificateFacts } from '../pki/certificate.js';
 import type { Db } from '../store/entries-repo.js';
 import * as repo from '../store/entries-repo.js';
-import { isRetryable } from '../store/errors.js';
+import { isLockTimeout, isRetryable } from '../store/errors.js';
 import type { Store } from '../store/open.js';
 import type { EntryState } from '../store/schema.js';
 import { DomainError } from './errors.js';
@@ -159,10 +159,18 @@ export async function putEntry(
 }
 
 /** Removes one entry inside a transaction; its last version stays in history. */
-export async function removeEntry(trx: Db, ks: KeystoreRef, alias: string, actor: Actor, now = Date.now()) {
+export async function removeEntry(
+  trx: Db,
+  ks: KeystoreRef,
+  alias: string,
+  actor: Actor,
+  now = Date.now(),
+  /** Key renewal moves SAP's own keys too; every other removal leaves them alone. */
+  opts: { sapOwnedToo?: boolean } = {},
+) {
   const current = await repo.findEntryForWrite(trx, ks.keystoreId, alias);
   if (!current) throw aliasNotFound(alias);
-  if (current.owner === OWNER_SAP)
+  if (current.owner === OWNER_SAP && !opts.sapOwnedToo)
     throw new DomainError('Forbidden', `The entry '${alias}' is owned by SAP and cannot be deleted`, {
       type: 'alias',
       name: alias,
@@ -189,6 +197,7 @@ export async function retrying<T>(store: Store, fn: (trx: Db) => Promise<T>): Pr
     try {
       return await store.db.transaction().execute(fn);
     } catch (e) {
+      if (isLockTimeout(e)) throw new DomainError('Locked', 'The keystore is locked by another user. Try again later.');
       const again = e instanceof RetryWrite || isRetryable(e);
       if (!again || attempt >= RETRIES) {
         if (again) throw new DomainError('Conflict', 'The entry was changed by another request; try again');

@@ -62,11 +62,11 @@ export function keystoreEntryValues(e: Entry, status: EntryStatus = 'unchanged')
 }
 
 /** D17: the refused certificate as the KeystoreEntry it would have become, marked untrusted and not imported. */
-export function refusedEntryValues(alias: string, c: CertificateView): Values {
+export function refusedEntryValues(alias: string, c: CertificateView, type = 'Certificate'): Values {
   return {
     ...certificateValues(alias, c),
     Validity: 'notTrusted',
-    Type: 'Certificate',
+    Type: type,
     Owner: null,
     LastModifiedBy: null,
     LastModifiedTime: null,

@@ -20,14 +20,14 @@ interface Rendered {
  * `Status` "notImported", for clients that show the user what they would have trusted.
  */
 function notTrusted(e: DomainError, req: FastifyRequest): string {
-  const { facts } = (e.detail ?? {}) as { facts?: CertificateFacts };
+  const { facts, kind } = (e.detail ?? {}) as { facts?: CertificateFacts; kind?: string };
   const base = callState(req)?.call?.base ?? '';
   if (!facts) return e.message;
-  const values = refusedEntryValues(e.subject?.name ?? '', {
-    ...facts,
-    notBefore: facts.notBefore.getTime(),
-    notAfter: facts.notAfter.getTime(),
-  });
+  const values = refusedEntryValues(
+    e.subject?.name ?? '',
+    { ...facts, notBefore: facts.notBefore.getTime(), notAfter: facts.notAfter.getTime() },
+    kind === 'keypair' ? 'Key Pair' : 'Certificate',
+  );
   return JSON.stringify({ d: jsonEntityObject(selection(KEYSTORE_ENTRY, undefined), 'KeystoreEntries', values, base) });
 }
 
