@@ -9,6 +9,7 @@ import * as m002 from './migrations/002_settings.js';
 import * as m003 from './migrations/003_apiops.js';
 import type { Database } from './schema.js';
 import { keepStatistics } from './sqlite-statistics.js';
+import { cachingStatements } from './statement-cache.js';
 
 export interface StoreOptions {
   /** postgres://… selects PostgreSQL; anything else uses SQLite in dataDir. */
@@ -102,7 +103,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     sqlite.pragma('busy_timeout = 10000');
     // LIKE must match case as PostgreSQL's does; folding is asked for explicitly (tolower/toupper).
     sqlite.pragma('case_sensitive_like = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   }
   let stopStatistics: (() => void) | undefined;
   const store: Store = {
