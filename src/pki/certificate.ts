@@ -1,6 +1,4 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { AsnParser } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { curveNameFromOpenSsl, keyAlgorithmName, namedCurve, signatureAlgorithmName } from './algorithms.js';
 import {
   bytesOf,
@@ -106,12 +104,14 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
 }
 
+/** `00`, `01`, … `FF`: a lookup is cheaper than formatting and a regex over the hex of every digest. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
 function fingerprint(algorithm: string, der: Uint8Array): string {
-  return createHash(algorithm)
-    .update(der)
-    .digest('hex')
-    .toUpperCase()
-    .replace(/(..)(?!$)/g, '$1:');
+  const digest = createHash(algorithm).update(der).digest();
+  const pairs = new Array<string>(digest.length);
+  for (let i = 0; i < digest.length; i++) pairs[i] = HEX_PAIRS[digest[i]!]!;
+  return pairs.join(':');
 }
 
 function signedInteger(bytes: Uint8Array): bigint {
@@ -195,17 +195,36 @@ function ecFacts(spkiDer: Uint8Array, parameters: Uint8Array | null): KeyFacts {
   return { keyType: 'EC', keySize: null, curve: null };
 }
 
+/**
+ * AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL }: the OID, and the
+ * parameters as one whole DER element. Read with the DER reader rather than an ASN.1 schema library: a certificate's
+ * facts are read on every import, and the schema parser cost more than everything else of it together.
+ */
+function algorithmIdentifier(der: Uint8Array, tlv: Tlv): { oid: string; parameters: Uint8Array | null } | null {
+  const parts = tlv.tag === TAG_SEQUENCE ? children(der, tlv) : null;
+  const [algorithm, parameters] = parts ?? [];
+  if (!parts || parts.length > 2 || algorithm?.tag !== TAG_OID) return null;
+  const oid = decodeOid(contentsOf(der, algorithm));
+  if (oid === null) return null;
+  return { oid, parameters: parameters ? bytesOf(der, parameters) : null };
+}
+
+/** SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }. */
+function readSpki(spkiDer: Uint8Array): { oid: string; parameters: Uint8Array | null; key: Uint8Array } | null {
+  const outer = readWhole(spkiDer);
+  const parts = outer?.tag === TAG_SEQUENCE ? children(spkiDer, outer) : null;
+  const [algorithm, key] = parts ?? [];
+  if (parts?.length !== 2 || !algorithm || key?.tag !== TAG_BIT_STRING || key.end === key.valueStart) return null;
+  const id = algorithmIdentifier(spkiDer, algorithm);
+  // The key's bits follow the BIT STRING's count of unused bits.
+  return id && { ...id, key: spkiDer.subarray(key.valueStart + 1, key.end) };
+}
+
 function keyFacts(spkiDer: Uint8Array): KeyFacts {
-  let spki: SubjectPublicKeyInfo;
-  try {
-    spki = AsnParser.parse(spkiDer, SubjectPublicKeyInfo);
-  } catch {
-    throw malformed('the SubjectPublicKeyInfo cannot be decoded');
-  }
-  const oid = spki.algorithm.algorithm;
+  const spki = readSpki(spkiDer);
+  if (!spki) throw malformed('the SubjectPublicKeyInfo cannot be decoded');
+  const { oid, parameters, key } = spki;
   const keyType = keyAlgorithmName(oid);
-  const parameters = spki.algorithm.parameters ? new Uint8Array(spki.algorithm.parameters) : null;
-  const key = new Uint8Array(spki.subjectPublicKey);
   switch (keyType) {
     case 'RSA':
     case 'RSASSA-PSS':
@@ -227,11 +246,9 @@ function keyFacts(spkiDer: Uint8Array): KeyFacts {
 }
 
 function signatureAlgorithmOf(der: Uint8Array, algorithm: Tlv): string {
-  try {
-    return signatureAlgorithmName(AsnParser.parse(bytesOf(der, algorithm), AlgorithmIdentifier).algorithm);
-  } catch {
-    throw malformed('the signature AlgorithmIdentifier cannot be decoded');
-  }
+  const id = algorithmIdentifier(der, algorithm);
+  if (!id) throw malformed('the signature AlgorithmIdentifier cannot be decoded');
+  return signatureAlgorithmName(id.oid);
 }
 
 /**
