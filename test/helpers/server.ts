@@ -5,13 +5,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { emptyPostgresDatabase } from './postgres.js';
+
+export { postgresAdminUrl } from './postgres.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Which store the suite runs on: OPENKEYSTORE_TEST_STORE=postgres uses a fresh database per server. */
 export const testStore = process.env.OPENKEYSTORE_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
-export const postgresAdminUrl = process.env.OPENKEYSTORE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface RunningServer {
   url: string;
@@ -41,25 +42,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `oks_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(postgresAdminUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: postgresAdminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse a store (a data folder or a database URL) left by an earlier server. */
@@ -75,7 +57,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   let databaseUrl = opts.databaseUrl;
   let drop: (() => Promise<void>) | undefined;
   if (!databaseUrl && !opts.dataDir && testStore === 'postgres') {
-    const db = await createDatabase();
+    const db = await emptyPostgresDatabase();
     databaseUrl = db.url;
     drop = db.drop;
   }

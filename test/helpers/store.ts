@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore, type Store } from '../../src/store/open.js';
-import { postgresAdminUrl, repoRoot } from './server.js';
+import { emptyPostgresDatabase } from './postgres.js';
+import { repoRoot } from './server.js';
 
 export interface TestStore {
   store: Store;
@@ -26,22 +25,13 @@ export async function sqliteStore(): Promise<TestStore> {
 
 /** A new PostgreSQL database on the test server, dropped on dispose. */
 export async function postgresStore(): Promise<TestStore> {
-  const name = `oks_unit_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgresAdminUrl);
-  url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString(), dataDir: tmpdir() });
+  const db = await emptyPostgresDatabase('oks_unit');
+  const store = await openStore({ databaseUrl: db.url, dataDir: tmpdir() });
   return {
     store,
     async dispose() {
       await store.close();
-      const c = new pg.Client({ connectionString: postgresAdminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await db.drop();
     },
   };
 }
