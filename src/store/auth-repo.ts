@@ -1,4 +1,5 @@
 import type { Db } from './entries-repo.js';
+import { prepared } from './prepared.js';
 
 export interface UserRow {
   id: number;
@@ -34,9 +35,11 @@ export function findUserByName(db: Db, name: string): Promise<UserRow | undefine
   return db.selectFrom('users').select(userColumns).where('name', '=', name).executeTakeFirst();
 }
 
-/** By primary key: the one read a cached credential costs. */
-export function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
-  return db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
+const userById = prepared((db: Db, id: number) => db.selectFrom('users').select(userColumns).where('id', '=', id));
+
+/** By primary key: the one read a cached credential costs, on every request with Basic credentials. */
+export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
+  return (await userById(db, id))[0];
 }
 
 export async function hasAnyUser(db: Db): Promise<boolean> {
@@ -89,14 +92,17 @@ export async function insertToken(
   return r.id;
 }
 
-/** A token and its user in one indexed read (token_hash is unique). */
-export function findToken(db: Db, tokenHash: string): Promise<TokenLookup | undefined> {
-  return db
+const tokenByHash = prepared((db: Db, tokenHash: string) =>
+  db
     .selectFrom('tokens')
     .innerJoin('users', 'users.id', 'tokens.user_id')
     .select(['tokens.user_id', 'users.name as user_name', 'users.disabled', 'tokens.kind', 'tokens.expires_at'])
-    .where('tokens.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .where('tokens.token_hash', '=', tokenHash),
+);
+
+/** A token and its user in one indexed read (token_hash is unique). */
+export async function findToken(db: Db, tokenHash: string): Promise<TokenLookup | undefined> {
+  return (await tokenByHash(db, tokenHash))[0];
 }
 
 export function listTokens(
@@ -151,18 +157,25 @@ export function listBindings(db: Db, userId: number): Promise<BindingRow[]> {
   return db.selectFrom('role_bindings').select(['project_id', 'role']).where('user_id', '=', userId).execute();
 }
 
-/** The bindings that can answer a question about one project: its own and the global ones. */
-export function bindingsFor(db: Db, userId: number, projectId: number | null): Promise<BindingRow[]> {
-  return db
+const globalBindings = prepared((db: Db, userId: number) =>
+  db
     .selectFrom('role_bindings')
     .select(['project_id', 'role'])
     .where('user_id', '=', userId)
-    .where((eb) =>
-      projectId === null
-        ? eb('project_id', 'is', null)
-        : eb.or([eb('project_id', 'is', null), eb('project_id', '=', projectId)]),
-    )
-    .execute();
+    .where('project_id', 'is', null),
+);
+
+const projectBindings = prepared((db: Db, userId: number, projectId: number) =>
+  db
+    .selectFrom('role_bindings')
+    .select(['project_id', 'role'])
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('project_id', 'is', null), eb('project_id', '=', projectId)])),
+);
+
+/** The bindings that can answer a question about one project: its own and the global ones. Read on every request. */
+export function bindingsFor(db: Db, userId: number, projectId: number | null): Promise<BindingRow[]> {
+  return projectId === null ? globalBindings(db, userId) : projectBindings(db, userId, projectId);
 }
 
 /** Replaces the user's binding(s) for one project (null: the global one) with a single role. */

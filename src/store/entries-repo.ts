@@ -9,6 +9,7 @@ import {
   sql,
 } from 'kysely';
 import { type EntryFilter, type EntryQuery, entryFields, type FieldRef, nullableEntryFields } from './entry-query.js';
+import { prepared } from './prepared.js';
 import type { AuditEventTable, Database, EntryState, EntryTable } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -113,13 +114,12 @@ function compile(eb: EB, f: EntryFilter): Expression<SqlBool> {
   }
 }
 
-export function findEntry(db: Db, keystoreId: number, alias: string): Promise<EntryRow | undefined> {
-  return db
-    .selectFrom('entries')
-    .select(entryColumns)
-    .where('keystore_id', '=', keystoreId)
-    .where('alias', '=', alias)
-    .executeTakeFirst();
+const entryByAlias = prepared((db: Db, keystoreId: number, alias: string) =>
+  db.selectFrom('entries').select(entryColumns).where('keystore_id', '=', keystoreId).where('alias', '=', alias),
+);
+
+export async function findEntry(db: Db, keystoreId: number, alias: string): Promise<EntryRow | undefined> {
+  return (await entryByAlias(db, keystoreId, alias))[0];
 }
 
 /**
@@ -127,13 +127,18 @@ export function findEntry(db: Db, keystoreId: number, alias: string): Promise<En
  * concurrent writers of one alias queue up instead of losing updates. SQLite runs one write transaction at a
  * time, so the plain read already is exclusive there.
  */
-export function findEntryForWrite(db: Db, keystoreId: number, alias: string): Promise<EntryRow | undefined> {
+const entryForWrite = prepared((db: Db, keystoreId: number, alias: string) => {
   const q = db
     .selectFrom('entries')
     .select(entryColumns)
     .where('keystore_id', '=', keystoreId)
     .where('alias', '=', alias);
-  return (db.getExecutor().adapter instanceof PostgresAdapter ? q.forUpdate() : q).executeTakeFirst();
+  // The shape depends on the dialect only, and prepared queries are kept per dialect.
+  return db.getExecutor().adapter instanceof PostgresAdapter ? q.forUpdate() : q;
+});
+
+export async function findEntryForWrite(db: Db, keystoreId: number, alias: string): Promise<EntryRow | undefined> {
+  return (await entryForWrite(db, keystoreId, alias))[0];
 }
 
 export function findEntryKey(db: Db, id: number): Promise<Buffer | null | undefined> {
@@ -195,15 +200,19 @@ export function findEntriesBySubject(db: Db, keystoreId: number, subjectDn: stri
     .execute();
 }
 
-export function findEntriesByGroup(db: Db, groupId: number): Promise<(EntryRow & { environment_id: number })[]> {
-  return db
+const entriesOfGroup = prepared((db: Db, groupId: number) =>
+  db
     .selectFrom('entries')
     .innerJoin('keystores', 'keystores.id', 'entries.keystore_id')
     .select(entryColumns.map((c) => `entries.${c}` as const))
     .select('keystores.environment_id')
     .where('entries.group_id', '=', groupId)
-    .orderBy('entries.id')
-    .execute();
+    .orderBy('entries.id'),
+);
+
+/** An Apinizer certificate's members, read on every get and export of it. */
+export function findEntriesByGroup(db: Db, groupId: number): Promise<(EntryRow & { environment_id: number })[]> {
+  return entriesOfGroup(db, groupId);
 }
 
 export async function insertEntry(db: Db, keystoreId: number, state: EntryState): Promise<number> {

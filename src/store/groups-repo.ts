@@ -1,16 +1,16 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './entries-repo.js';
+import { prepared } from './prepared.js';
 import type { CertGroupTable } from './schema.js';
 
 export type GroupRow = Selectable<CertGroupTable>;
 
-export function findGroup(db: Db, projectId: number, name: string): Promise<GroupRow | undefined> {
-  return db
-    .selectFrom('cert_groups')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .where('name', '=', name)
-    .executeTakeFirst();
+const groupByName = prepared((db: Db, projectId: number, name: string) =>
+  db.selectFrom('cert_groups').selectAll().where('project_id', '=', projectId).where('name', '=', name),
+);
+
+export async function findGroup(db: Db, projectId: number, name: string): Promise<GroupRow | undefined> {
+  return (await groupByName(db, projectId, name))[0];
 }
 
 export function findGroupById(db: Db, id: number): Promise<GroupRow | undefined> {

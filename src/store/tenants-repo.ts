@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './entries-repo.js';
+import { prepared } from './prepared.js';
 import type { EnvironmentTable, KeystoreTable, ProjectTable } from './schema.js';
 
 export type ProjectRow = Selectable<ProjectTable>;
@@ -15,8 +16,13 @@ export interface KeystorePath {
   keystore: string;
 }
 
-export function findProject(db: Db, name: string): Promise<ProjectRow | undefined> {
-  return db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
+const projectByName = prepared((db: Db, name: string) =>
+  db.selectFrom('projects').selectAll().where('name', '=', name),
+);
+
+/** Every Apinizer request names its project: a prepared query (see prepared.ts). */
+export async function findProject(db: Db, name: string): Promise<ProjectRow | undefined> {
+  return (await projectByName(db, name))[0];
 }
 
 export function listProjects(db: Db): Promise<ProjectRow[]> {
@@ -37,10 +43,13 @@ export function findEnvironment(db: Db, projectId: number, name: string): Promis
     .executeTakeFirst();
 }
 
+const environmentsOf = prepared((db: Db, projectId: number) =>
+  db.selectFrom('environments').selectAll().where('project_id', '=', projectId).orderBy('project_id').orderBy('id'),
+);
+
 export function listEnvironments(db: Db, projectId?: number): Promise<EnvironmentRow[]> {
-  let q = db.selectFrom('environments').selectAll();
-  if (projectId !== undefined) q = q.where('project_id', '=', projectId);
-  return q.orderBy('project_id').orderBy('id').execute();
+  if (projectId !== undefined) return environmentsOf(db, projectId);
+  return db.selectFrom('environments').selectAll().orderBy('project_id').orderBy('id').execute();
 }
 
 export async function insertEnvironment(db: Db, e: Omit<EnvironmentRow, 'id'>): Promise<number> {
