@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/open.js';
 import * as repo from '../store/tenants-repo.js';
 import { alreadyExists, DomainError, invalid, notFound } from './errors.js';
+import { KeystorePaths } from './keystore-paths.js';
 import {
   type Actor,
   ENVIRONMENT_TYPES,
@@ -40,6 +41,8 @@ const toEnvironment = (r: repo.EnvironmentRow): Environment => ({
 });
 
 export class Tenants {
+  private readonly paths = new KeystorePaths();
+
   constructor(private readonly store: Store) {}
 
   async listProjects(): Promise<Project[]> {
@@ -135,12 +138,17 @@ export class Tenants {
     }
   }
 
-  /** Resolves names to a keystore; the error says which of the three names is unknown. */
+  /**
+   * Resolves names to a keystore; the error says which of the three names is unknown. Every SAP request asks, and
+   * the join behind it was the largest part of an export's cost, so found paths are remembered (KeystorePaths).
+   */
   async keystore(project: string, environment: string, keystore = 'system'): Promise<KeystoreRef> {
+    const known = this.paths.get(project, environment, keystore);
+    if (known) return known;
     const nul = [project, environment, keystore].some((s) => s.includes('\u0000'));
     const path = nul ? undefined : await repo.findKeystorePath(this.store.db, project, environment, keystore);
-    if (path)
-      return {
+    if (path) {
+      const ref: KeystoreRef = {
         projectId: path.project_id,
         project: path.project,
         environmentId: path.environment_id,
@@ -148,6 +156,9 @@ export class Tenants {
         keystoreId: path.keystore_id,
         keystore: path.keystore,
       };
+      this.paths.remember(ref);
+      return ref;
+    }
     const env = await this.getEnvironment(project, environment);
     throw new DomainError('NotFound', `Keystore '${keystore}' not found in environment '${env.name}'`, {
       type: 'keystore',
