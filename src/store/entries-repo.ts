@@ -9,7 +9,7 @@ import {
   sql,
 } from 'kysely';
 import { type EntryFilter, type EntryQuery, entryFields, type FieldRef, nullableEntryFields } from './entry-query.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedRow } from './prepared.js';
 import type { AuditEventTable, Database, EntryState, EntryTable } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -215,13 +215,22 @@ export function findEntriesByGroup(db: Db, groupId: number): Promise<(EntryRow &
   return entriesOfGroup(db, groupId);
 }
 
+type EntryInsert = EntryState & { keystore_id: number };
+
+/** Every column but the id, which the database assigns; the encrypted key included. */
+const insertColumns: (keyof EntryInsert & string)[] = [
+  ...entryColumns.filter((c): c is Exclude<(typeof entryColumns)[number], 'id'> => c !== 'id'),
+  'key_enc',
+];
+
+const entryInsert = preparedRow(insertColumns, (db: Db, row: EntryInsert) =>
+  db.insertInto('entries').values(row).returning('id'),
+);
+
+/** Every import writes one; prepared, so that a keystore file of 10,000 entries doesn't compile 10,000 INSERTs. */
 export async function insertEntry(db: Db, keystoreId: number, state: EntryState): Promise<number> {
-  const row = await db
-    .insertInto('entries')
-    .values({ ...state, keystore_id: keystoreId })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const [row] = await entryInsert(db, { ...state, keystore_id: keystoreId });
+  return row!.id;
 }
 
 /** Replaces an entry's state if it still has the version the caller read; false when someone else changed it. */
@@ -269,10 +278,30 @@ export function listHistory(db: Db, keystoreId: number, alias: string): Promise<
     .execute();
 }
 
+const auditInsert = preparedRow(
+  [
+    'at',
+    'actor',
+    'action',
+    'project',
+    'environment',
+    'keystore',
+    'alias',
+    'sha256_before',
+    'sha256_after',
+    'detail',
+  ] as const,
+  (db: Db, event: Insertable<AuditEventTable>) => db.insertInto('audit_events').values(event),
+);
+
 export async function insertAudit(db: Db, event: Insertable<AuditEventTable>): Promise<void> {
-  await db.insertInto('audit_events').values(event).execute();
+  await auditInsert(db, event);
 }
 
+const keystoreTouch = prepared((db: Db, keystoreId: number, at: number, by: string) =>
+  db.updateTable('keystores').set({ modified_at: at, modified_by: by }).where('id', '=', keystoreId),
+);
+
 export async function touchKeystore(db: Db, keystoreId: number, at: number, by: string): Promise<void> {
-  await db.updateTable('keystores').set({ modified_at: at, modified_by: by }).where('id', '=', keystoreId).execute();
+  await keystoreTouch(db, keystoreId, at, by);
 }

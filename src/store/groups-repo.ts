@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from './entries-repo.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedRow } from './prepared.js';
 import type { CertGroupTable } from './schema.js';
 
 export type GroupRow = Selectable<CertGroupTable>;
@@ -21,9 +21,15 @@ export function listGroups(db: Db, projectId: number): Promise<GroupRow[]> {
   return db.selectFrom('cert_groups').selectAll().where('project_id', '=', projectId).orderBy('name').execute();
 }
 
+const groupInsert = preparedRow(
+  ['project_id', 'name', 'description', 'created_at', 'modified_at'] as const,
+  (db: Db, g: Omit<GroupRow, 'id'>) => db.insertInto('cert_groups').values(g).returning('id'),
+);
+
+/** Every SAP import of a new alias starts a group. */
 export async function insertGroup(db: Db, g: Omit<GroupRow, 'id'>): Promise<number> {
-  const r = await db.insertInto('cert_groups').values(g).returning('id').executeTakeFirstOrThrow();
-  return r.id;
+  const [r] = await groupInsert(db, g);
+  return r!.id;
 }
 
 export async function updateGroup(db: Db, id: number, set: Partial<Omit<GroupRow, 'id'>>): Promise<void> {

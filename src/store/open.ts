@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Dialect } from './dialect.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_settings.js';
 import * as m003 from './migrations/003_apiops.js';
 import type { Database } from './schema.js';
 import { keepStatistics } from './sqlite-statistics.js';
+import { namingStatements } from './pg-statements.js';
 import { cachingStatements } from './statement-cache.js';
 
 export interface StoreOptions {
@@ -56,12 +57,12 @@ function provider(dialect: Dialect): MigrationProvider {
 }
 
 /** int8 (bigint) comes back as a number: every bigint column holds milliseconds, far below 2^53. */
-const pgTypes = {
+const pgTypes = (types: typeof pg.types) => ({
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === 20) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format as 'text');
+    return types.getTypeParser(oid, format as 'text');
   },
-};
+});
 
 export function redactUrl(url: string): string {
   try {
@@ -81,17 +82,19 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
     dialect = 'postgres';
     location = redactUrl(opts.databaseUrl);
+    // Loaded only for PostgreSQL: a SQLite server starts faster without it.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: opts.poolSize ?? 10,
-      types: pgTypes,
+      types: pgTypes(pg.types),
       // When the database can't be reached, a request fails after this rather than waiting for ever.
       connectionTimeoutMillis: 10_000,
     });
     pool.on('error', () => {
       /* an idle client lost its connection; the pool replaces it */
     });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
   } else {
     dialect = 'sqlite';
     mkdirSync(opts.dataDir, { recursive: true });
