@@ -103,7 +103,8 @@ export class Entries {
           { der, facts },
         );
       const material = { kind: 'certificate' as const, der, facts, chainDer: null, keyEnc: null };
-      return putEntry(trx, ks, alias, material, { mode: input.mode, groupId: input.groupId, checkCurrent }, actor);
+      const options = { mode: input.mode, groupId: input.groupId, checkCurrent, current: current ?? null };
+      return putEntry(trx, ks, alias, material, options, actor);
     });
   }
 

@@ -151,6 +151,6 @@ async function importOne(trx: Db, ks: KeystoreRef, p: Prepared, option: ImportOp
       return 'unchanged';
   }
   const kind = p.keyEnc ? ('keypair' as const) : ('certificate' as const);
-  const r = await putEntry(trx, ks, p.alias, { kind, ...p }, { mode: 'upsert' }, actor);
+  const r = await putEntry(trx, ks, p.alias, { kind, ...p }, { mode: 'upsert', current: current ?? null }, actor);
   return r.status;
 }

@@ -33,6 +33,11 @@ export interface PutOptions {
   groupId?: number | undefined;
   /** Checks on the entry being replaced, e.g. "a certificate may not replace a key pair". */
   checkCurrent?: (current: repo.EntryRow) => void;
+  /**
+   * The entry as the caller already read it for writing in this transaction (null: there is none), so that it is
+   * not read a second time; each read is a round trip on PostgreSQL.
+   */
+  current?: repo.EntryRow | null;
 }
 
 export const aliasNotFound = (alias: string) =>
@@ -101,7 +106,10 @@ export async function putEntry(
   actor: Actor,
   now = Date.now(),
 ): Promise<WriteResult> {
-  const current = await repo.findEntryForWrite(trx, ks.keystoreId, alias);
+  const current =
+    opts.current === undefined
+      ? await repo.findEntryForWrite(trx, ks.keystoreId, alias)
+      : (opts.current ?? undefined);
   if (current && opts.mode === 'create') throw aliasExists(alias);
   if (!current && opts.mode === 'update')
     throw new DomainError('Invalid', `Keystore entry with alias "${alias}" does not exist`, {
