@@ -9,7 +9,8 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
 import { certificationPath } from './chain.js';
 import { readWhole } from './der.js';
 import { PkiError } from './errors.js';
@@ -343,7 +344,18 @@ function runCipher(cipher: string, key: Buffer, iv: Buffer, data: Buffer): Buffe
   }
 }
 
+/**
+ * node-forge, loaded the first time a legacy RC2 file comes: loading it was a sixth of the server's start, for
+ * files few users ever import.
+ */
+let forgeModule: typeof Forge | undefined;
+const loadForge = (): typeof Forge => {
+  forgeModule ??= createRequire(import.meta.url)('node-forge') as typeof Forge;
+  return forgeModule;
+};
+
 function runRc2(key: Buffer, bits: number, iv: Buffer, data: Buffer): Buffer {
+  const forge = loadForge();
   const cipher = forge.rc2.createDecryptionCipher(forge.util.createBuffer(key.toString('binary')), bits);
   cipher.start(forge.util.createBuffer(iv.toString('binary')));
   cipher.update(forge.util.createBuffer(data.toString('binary')));
