@@ -1,6 +1,7 @@
 import { generateKeyPairSync, type KeyObject, sign, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as x509 from '@peculiar/x509';
 import { readTlv } from '../../src/pki/der.js';
 
@@ -106,12 +107,13 @@ function unpack(data: Buffer): Buffer[] {
 }
 
 /**
- * The certificates, made once and kept in `cacheDir` (default `.tmp/bench-seed`, which git ignores), so that every
- * seeding of the same size stores the very same certificates.
+ * The certificates, made once and kept in `cacheDir` (default `bench/.cache`, which git ignores, wherever the
+ * script is run from), so that every seeding of the same size stores the very same certificates, and the seeding
+ * script and `npm run bench` share them.
  */
 export async function cachedCertificates(
   count: number,
-  cacheDir = join(process.cwd(), '.tmp', 'bench-seed'),
+  cacheDir = fileURLToPath(new URL('../.cache', import.meta.url)),
 ): Promise<Buffer[]> {
   const file = join(cacheDir, `certificates-${count}.bin`);
   if (existsSync(file)) return unpack(readFileSync(file));
