@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/service.js';
 import type { AppContext } from '../../context.js';
@@ -28,7 +29,8 @@ export interface CpiCall {
 export interface Answer {
   status: number;
   type?: string;
-  body?: string | Buffer;
+  /** A stream for answers too large to hold whole (render.ts). */
+  body?: string | Buffer | Readable;
   headers?: Record<string, string>;
 }
 

@@ -60,6 +60,24 @@ export function jsonFeed(
   count?: number,
   next?: string,
 ): string {
-  const results = list.map((v) => jsonEntityObject(sel, setName, v, base));
-  return JSON.stringify({ d: feedObject(results, count, next) });
+  return [...jsonFeedParts(sel, setName, list, base, count, next)].join('');
+}
+
+/**
+ * A feed's text in parts: its head, each entity, its tail; the same text as JSON.stringify of feedObject. A
+ * keystore-wide write answers with every entry of the keystore, and building all entities before writing any
+ * held the whole answer several times over (bench row 6: a 19 MB answer for 10,000 entries).
+ */
+export function* jsonFeedParts(
+  sel: Selection,
+  setName: string,
+  list: Values[],
+  base: string,
+  count?: number,
+  next?: string,
+): Generator<string> {
+  yield `{"d":{${count === undefined ? '' : `"__count":${JSON.stringify(String(count))},`}"results":[`;
+  for (let i = 0; i < list.length; i++)
+    yield `${i === 0 ? '' : ','}${JSON.stringify(jsonEntityObject(sel, setName, list[i]!, base))}`;
+  yield `]${next === undefined ? '' : `,"__next":${JSON.stringify(next)}`}}}`;
 }
