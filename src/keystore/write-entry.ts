@@ -107,9 +107,7 @@ export async function putEntry(
   now = Date.now(),
 ): Promise<WriteResult> {
   const current =
-    opts.current === undefined
-      ? await repo.findEntryForWrite(trx, ks.keystoreId, alias)
-      : (opts.current ?? undefined);
+    opts.current === undefined ? await repo.findEntryForWrite(trx, ks.keystoreId, alias) : (opts.current ?? undefined);
   if (current && opts.mode === 'create') throw aliasExists(alias);
   if (!current && opts.mode === 'update')
     throw new DomainError('Invalid', `Keystore entry with alias "${alias}" does not exist`, {

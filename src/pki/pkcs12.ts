@@ -8,8 +8,8 @@ import {
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
-import * as asn1js from 'asn1js';
 import { createRequire } from 'node:module';
+import * as asn1js from 'asn1js';
 import type Forge from 'node-forge';
 import { certificationPath } from './chain.js';
 import { readWhole } from './der.js';

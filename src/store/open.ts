@@ -7,9 +7,9 @@ import type { Dialect } from './dialect.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_settings.js';
 import * as m003 from './migrations/003_apiops.js';
+import { namingStatements } from './pg-statements.js';
 import type { Database } from './schema.js';
 import { keepStatistics } from './sqlite-statistics.js';
-import { namingStatements } from './pg-statements.js';
 import { cachingStatements } from './statement-cache.js';
 
 export interface StoreOptions {
