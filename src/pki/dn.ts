@@ -1,4 +1,5 @@
-import { AsnSerializer } from '@peculiar/asn1-schema';
+import { createRequire } from 'node:module';
+import type * as AsnSchema from '@peculiar/asn1-schema';
 import type { Name } from '@peculiar/asn1-x509';
 import {
   bytesOf,
@@ -181,6 +182,8 @@ export function formatName(der: Uint8Array): string {
 
 /** {@link formatName} for a Name decoded by @peculiar/asn1-x509 (re-encoded, so byte-exact only for DER input). */
 export function formatDn(name: Name): string {
+  // Loaded here, not at start: nothing on a server's way needs it, and loading it took tens of ms of every start.
+  const { AsnSerializer } = createRequire(import.meta.url)('@peculiar/asn1-schema') as typeof AsnSchema;
   return formatName(new Uint8Array(AsnSerializer.serialize(name)));
 }
 
