@@ -53,8 +53,8 @@ async function main(): Promise<void> {
       {
         setupRequest(req) {
           const i = up.first + used++;
-          const der = certificates[i % certificates.length];
-          if (i >= certificates.length) throw new Error('the certificate cache is used up: make it larger');
+          const der = certificates[i];
+          if (!der) throw new Error('the certificate cache is used up: make it larger');
           return { ...req, path: up.pathTemplate.replace('{hex}', encodeHexAlias(`${up.aliasPrefix}${i}`)), body: der };
         },
       },
