@@ -40,6 +40,18 @@ export async function deleteGroup(db: Db, id: number): Promise<void> {
   await db.deleteFrom('cert_groups').where('id', '=', id).execute();
 }
 
+const groupHoldingAlias = prepared((db: Db, projectId: number, alias: string) =>
+  db
+    .selectFrom('environments')
+    .innerJoin('keystores', 'keystores.environment_id', 'environments.id')
+    .innerJoin('entries', 'entries.keystore_id', 'keystores.id')
+    .select('entries.group_id')
+    .where('environments.project_id', '=', projectId)
+    .where('entries.alias', '=', alias)
+    .where('entries.group_id', 'is not', null)
+    .limit(1),
+);
+
 /**
  * A group of the project that holds this alias in another environment (the SAP API's join rule). Asked through
  * the project's keystores, so that each is one lookup in the (keystore_id, alias) index: starting from the
@@ -51,16 +63,7 @@ export async function findGroupHoldingAlias(
   projectId: number,
   alias: string,
 ): Promise<{ id: number } | undefined> {
-  const row = await db
-    .selectFrom('environments')
-    .innerJoin('keystores', 'keystores.environment_id', 'environments.id')
-    .innerJoin('entries', 'entries.keystore_id', 'keystores.id')
-    .select('entries.group_id')
-    .where('environments.project_id', '=', projectId)
-    .where('entries.alias', '=', alias)
-    .where('entries.group_id', 'is not', null)
-    .limit(1)
-    .executeTakeFirst();
+  const [row] = await groupHoldingAlias(db, projectId, alias);
   return row?.group_id == null ? undefined : { id: row.group_id };
 }
 
