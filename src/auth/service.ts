@@ -4,6 +4,7 @@ import * as repo from '../store/auth-repo.js';
 import { type Db, insertAudit } from '../store/entries-repo.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/open.js';
+import { ReadCache } from '../store/read-cache.js';
 import { findProject } from '../store/tenants-repo.js';
 import { CredentialCache } from './credential-cache.js';
 import { LruCache } from './lru.js';
@@ -84,6 +85,9 @@ export class AuthService {
   private lastSweep = 0;
   private readonly verifying = new Map<string, Promise<Principal | null>>();
   private readonly throttle: LoginThrottle;
+  /** The rows every authenticated request reads, kept while the store is unchanged (see ReadCache). */
+  private readonly users: ReadCache<number, repo.UserRow | undefined>;
+  private readonly roleBindings: ReadCache<string, repo.BindingRow[]>;
 
   constructor(
     store: Store,
@@ -98,6 +102,8 @@ export class AuthService {
       this.now,
     );
     this.tokens = new LruCache(options.tokenCacheSize ?? 10_000, options.tokenCacheTtlMs ?? 30_000, this.now);
+    this.users = new ReadCache(store, options.credentialCacheSize ?? 10_000);
+    this.roleBindings = new ReadCache(store, options.credentialCacheSize ?? 10_000);
     this.throttle = new LoginThrottle({
       limit: config.loginFailureLimit,
       windowMs: config.loginWindowMs,
@@ -159,7 +165,7 @@ export class AuthService {
     const key = this.credentials.key(user, password);
     const cached = this.credentials.get(key);
     if (cached) {
-      const row = await repo.findUserById(this.db, cached.userId);
+      const row = await this.users.get(cached.userId, () => repo.findUserById(this.db, cached.userId));
       if (row && !row.disabled && row.name === user && row.password_hash === cached.passwordHash)
         return { userId: row.id, name: row.name };
       this.credentials.forget(key);
@@ -200,7 +206,9 @@ export class AuthService {
   /** true when the principal holds at least `role` in the project, or globally. projectId null asks for a global right. */
   async can(principal: Principal, projectId: number | null, role: Role): Promise<boolean> {
     const need = roleRank(role);
-    const rows = await repo.bindingsFor(this.db, principal.userId, projectId);
+    const rows = await this.roleBindings.get(`${principal.userId}:${projectId}`, () =>
+      repo.bindingsFor(this.db, principal.userId, projectId),
+    );
     return rows.some((r) => roleRank(r.role) >= need);
   }
 

@@ -4,6 +4,7 @@ import { readCertificates } from '../pki/sniff.js';
 import * as repo from '../store/entries-repo.js';
 import type { EntryFilter, EntryQuery } from '../store/entry-query.js';
 import type { Store } from '../store/open.js';
+import { ReadCache } from '../store/read-cache.js';
 import { DomainError } from './errors.js';
 import { type Actor, type Entry, type KeystoreRef, toEntry } from './model.js';
 import { assertNotReserved, assertValidAlias } from './reserved.js';
@@ -49,8 +50,15 @@ export function readCertificate(material: Uint8Array): { der: Buffer; facts: Cer
   }
 }
 
+/** Entries kept in memory while the store is unchanged: an export asked again and again reads its row once. */
+const CACHED_ENTRIES = 1000;
+
 export class Entries {
-  constructor(private readonly store: Store) {}
+  private readonly cache: ReadCache<string, repo.EntryRow | undefined>;
+
+  constructor(private readonly store: Store) {
+    this.cache = new ReadCache(store, CACHED_ENTRIES);
+  }
 
   async get(ks: KeystoreRef, alias: string): Promise<Entry> {
     const entry = await this.find(ks, alias);
@@ -61,7 +69,9 @@ export class Entries {
   async find(ks: KeystoreRef, alias: string): Promise<Entry | undefined> {
     // No alias holds NUL (writes refuse control characters), and PostgreSQL could not even be asked.
     if (alias.includes('\u0000')) return undefined;
-    const row = await repo.findEntry(this.store.db, ks.keystoreId, alias);
+    const row = await this.cache.get(`${ks.keystoreId}:${alias}`, () =>
+      repo.findEntry(this.store.db, ks.keystoreId, alias),
+    );
     return row ? toEntry(row) : undefined;
   }
 

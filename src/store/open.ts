@@ -8,6 +8,7 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_settings.js';
 import * as m003 from './migrations/003_apiops.js';
 import { namingStatements } from './pg-statements.js';
+import type { ChangeMarked } from './read-cache.js';
 import type { Database } from './schema.js';
 import { keepStatistics } from './sqlite-statistics.js';
 import { cachingStatements } from './statement-cache.js';
@@ -29,7 +30,7 @@ export interface StoreOptions {
   migrate?: boolean;
 }
 
-export interface Store {
+export interface Store extends ChangeMarked {
   db: Kysely<Database>;
   dialect: Dialect;
   /** Where the data lives, for messages: a file path or the URL without its password. */
@@ -113,6 +114,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     db,
     dialect,
     location,
+    changeMark: sqlite ? sqliteChangeMark(sqlite) : () => undefined,
     close: () => {
       stopStatistics?.();
       return db.destroy();
@@ -129,6 +131,32 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   // After the migrations: a store opened for restore may not have its tables yet.
   if (sqlite && opts.migrate !== false) stopStatistics = keepStatistics(sqlite);
   return store;
+}
+
+/** How long another process's commit may go unseen by the change mark: far less than any client's round trip. */
+const OTHER_WRITERS_CHECK_MS = 1;
+
+/**
+ * SQLite's change mark: the rows this connection has written (`total_changes()`, which counts every INSERT, UPDATE
+ * and DELETE, rolled back ones too, and costs no lock) plus `data_version`, which moves when another connection (a
+ * CLI command) commits to the file. Both only grow, so their sum moves whenever either does. Reading
+ * `data_version` takes the WAL's read lock, which costs more than the rows it would save, so it is read again only
+ * after OTHER_WRITERS_CHECK_MS: this server's own writes are seen at once, another process's within a millisecond.
+ * PostgreSQL has no such cheap mark (another server's commits are only seen by asking), so nothing is cached there.
+ */
+function sqliteChangeMark(sqlite: SqliteDatabase.Database): () => number {
+  const own = sqlite.prepare('SELECT total_changes()').pluck();
+  const others = sqlite.prepare('PRAGMA data_version').pluck();
+  let othersVersion = 0;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = performance.now();
+    if (now - checkedAt >= OTHER_WRITERS_CHECK_MS) {
+      othersVersion = others.get() as number;
+      checkedAt = now;
+    }
+    return (own.get() as number) + othersVersion;
+  };
 }
 
 /**
