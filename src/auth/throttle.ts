@@ -29,7 +29,8 @@ export class LoginThrottle {
 
   /** Seconds until (address, user) may try again; 0 when it may try now. */
   retryAfter(clientIp: string, user: string): number {
-    if (this.opts.limit <= 0) return 0;
+    // No failure on record anywhere (the usual case): nothing to look up, no key to hash.
+    if (this.opts.limit <= 0 || this.failures.size === 0) return 0;
     const recent = this.recent(this.key(clientIp, user));
     if (recent.length < this.opts.limit) return 0;
     // The attempt becomes possible when the oldest failure counted leaves the window.
@@ -47,6 +48,7 @@ export class LoginThrottle {
 
   /** A correct password clears the record: the user knows it, earlier typos don't count against them. */
   succeed(clientIp: string, user: string): void {
+    if (this.failures.size === 0) return;
     this.failures.delete(this.key(clientIp, user));
   }
 
