@@ -3,6 +3,7 @@ import * as repo from '../store/entries-repo.js';
 import { isRetryable } from '../store/errors.js';
 import * as groupsRepo from '../store/groups-repo.js';
 import type { Store } from '../store/open.js';
+import { ReadCache } from '../store/read-cache.js';
 import type { EntryState } from '../store/schema.js';
 import * as tenantsRepo from '../store/tenants-repo.js';
 import { assertAliasFree } from './alias-scope.js';
@@ -39,8 +40,16 @@ const GROUP_KEYSTORE = 'system';
 /** Work that must commit or fail with a certificate's change, given the certificate and the change's time. */
 export type GroupHook = (trx: Db, group: CertificateGroup, now: number) => Promise<void>;
 
+/** Certificates kept with their members while the store is unchanged: an export asked again reads nothing. */
+const CACHED_GROUPS = 1000;
+
 export class Groups {
-  constructor(private readonly store: Store) {}
+  /** Shared by the callers of get(), which must not change what they get. */
+  private readonly cache: ReadCache<string, CertificateGroup | undefined>;
+
+  constructor(private readonly store: Store) {
+    this.cache = new ReadCache(store, CACHED_GROUPS);
+  }
 
   async list(project: string): Promise<CertificateGroup[]> {
     const db = this.store.db;
@@ -53,11 +62,15 @@ export class Groups {
   }
 
   async get(project: string, name: string): Promise<CertificateGroup> {
-    const db = this.store.db;
-    const p = await this.project(db, project);
-    const g = await groupsRepo.findGroup(db, p.id, name);
-    if (!g) throw notFound('certificate', name);
-    return this.withMembers(db, g, await this.environmentNames(db, p.id));
+    // Names hold no NUL (PostgreSQL can't store one), so the key is unambiguous.
+    const group = await this.cache.get(`${project}\u0000${name}`, async () => {
+      const db = this.store.db;
+      const p = await this.project(db, project);
+      const g = await groupsRepo.findGroup(db, p.id, name);
+      return g && this.withMembers(db, g, await this.environmentNames(db, p.id));
+    });
+    if (!group) throw notFound('certificate', name);
+    return group;
   }
 
   async create(project: string, name: string, input: GroupInput, actor: Actor): Promise<CertificateGroup> {

@@ -1,6 +1,7 @@
 import { insertAudit } from '../store/entries-repo.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Store } from '../store/open.js';
+import { ReadCache } from '../store/read-cache.js';
 import * as repo from '../store/tenants-repo.js';
 import { alreadyExists, DomainError, invalid, notFound } from './errors.js';
 import { KeystorePaths } from './keystore-paths.js';
@@ -43,7 +44,12 @@ const toEnvironment = (r: repo.EnvironmentRow): Environment => ({
 export class Tenants {
   private readonly paths = new KeystorePaths();
 
-  constructor(private readonly store: Store) {}
+  /** Projects by name, asked by every Apinizer and REST request, kept while the store is unchanged. */
+  private readonly projects: ReadCache<string, repo.ProjectRow | undefined>;
+
+  constructor(private readonly store: Store) {
+    this.projects = new ReadCache(store, 1000);
+  }
 
   async listProjects(): Promise<Project[]> {
     return (await repo.listProjects(this.store.db)).map(toProject);
@@ -51,7 +57,9 @@ export class Tenants {
 
   async getProject(name: string): Promise<Project> {
     // PostgreSQL can't hold NUL in text, so such a name can't exist; asking would fail in the driver.
-    const p = name.includes('\u0000') ? undefined : await repo.findProject(this.store.db, name);
+    const p = name.includes('\u0000')
+      ? undefined
+      : await this.projects.get(name, () => repo.findProject(this.store.db, name));
     if (!p) throw notFound('project', name, `Project '${name}' not found`);
     return toProject(p);
   }
