@@ -108,9 +108,11 @@ function parseModel(xml: string): { types: Map<string, EntityType>; sets: Entity
 const model = parseModel(METADATA_XML);
 
 export const entitySets: readonly EntitySet[] = model.sets;
+/** Every request names a set: a lookup, not a walk over the list. */
+const setsByName = new Map(model.sets.map((s) => [s.name, s]));
 
 export function entitySet(name: string): EntitySet | undefined {
-  return model.sets.find((s) => s.name === name);
+  return setsByName.get(name);
 }
 
 export function entityType(name: string): EntityType {
