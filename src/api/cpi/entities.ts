@@ -26,7 +26,13 @@ export interface CertificateView {
   sha512: string;
 }
 
-function certificateValues(alias: string, c: CertificateView): Values {
+/**
+ * The properties every certificate shows, `version` apart so that a stored entry (whose X.509 version is
+ * `certVersion`) needs no copy. Callers add their properties to the object this returns rather than spreading it
+ * into a new one: on Node 20's V8, `{ ...o, more }` gives each object its own hidden class, allocated in the old
+ * generation, and a keystore-wide answer of 10,000 entries grew the heap by tens of MB that way (bench row 6).
+ */
+function certificateValues(alias: string, c: Omit<CertificateView, 'version'>, version: number): Values {
   return {
     Hexalias: encodeHexAlias(alias),
     Alias: alias,
@@ -40,7 +46,7 @@ function certificateValues(alias: string, c: CertificateView): Values {
     Validity: null,
     SubjectDN: c.subjectDn,
     IssuerDN: c.issuerDn,
-    Version: c.version,
+    Version: version,
     FingerprintSha1: c.sha1,
     FingerprintSha256: c.sha256,
     FingerprintSha512: c.sha512,
@@ -48,32 +54,30 @@ function certificateValues(alias: string, c: CertificateView): Values {
 }
 
 /** A stored entry as a KeystoreEntry; `Version` is the X.509 version, as SAP shows it. */
-export function keystoreEntryValues(e: Entry, status: EntryStatus = 'unchanged'): Values {
-  return {
-    ...certificateValues(e.alias, { ...e, version: e.certVersion }),
-    Type: e.kind === 'keypair' ? 'Key Pair' : 'Certificate',
-    Owner: e.owner,
-    LastModifiedBy: e.modifiedBy,
-    LastModifiedTime: e.modifiedAt,
-    CreatedBy: e.createdBy,
-    CreatedTime: e.createdAt,
-    Status: status,
-  };
+export function keystoreEntryValues(e: Entry, status: EntryStatus | string = 'unchanged'): Values {
+  const v = certificateValues(e.alias, e, e.certVersion);
+  v.Type = e.kind === 'keypair' ? 'Key Pair' : 'Certificate';
+  v.Owner = e.owner;
+  v.LastModifiedBy = e.modifiedBy;
+  v.LastModifiedTime = e.modifiedAt;
+  v.CreatedBy = e.createdBy;
+  v.CreatedTime = e.createdAt;
+  v.Status = status;
+  return v;
 }
 
 /** D17: the refused certificate as the KeystoreEntry it would have become, marked untrusted and not imported. */
 export function refusedEntryValues(alias: string, c: CertificateView, type = 'Certificate'): Values {
-  return {
-    ...certificateValues(alias, c),
-    Validity: 'notTrusted',
-    Type: type,
-    Owner: null,
-    LastModifiedBy: null,
-    LastModifiedTime: null,
-    CreatedBy: null,
-    CreatedTime: null,
-    Status: 'notImported',
-  };
+  const v = certificateValues(alias, c, c.version);
+  v.Validity = 'notTrusted';
+  v.Type = type;
+  v.Owner = null;
+  v.LastModifiedBy = null;
+  v.LastModifiedTime = null;
+  v.CreatedBy = null;
+  v.CreatedTime = null;
+  v.Status = 'notImported';
+  return v;
 }
 
 const metaText = (meta: Record<string, unknown> | null, key: string): string | null =>
@@ -86,15 +90,14 @@ const metaNumber = (meta: Record<string, unknown> | null, key: string): number |
  * activation stored in the entry's meta, under the property names (times as milliseconds since the epoch).
  */
 export function historyEntryValues(e: Entry): Values {
-  return {
-    ...keystoreEntryValues(e),
-    ActivatedBy: metaText(e.meta, 'ActivatedBy'),
-    ActiveFrom: metaNumber(e.meta, 'ActiveFrom'),
-    DeactivatedBy: metaText(e.meta, 'DeactivatedBy'),
-    ActiveUntil: metaNumber(e.meta, 'ActiveUntil'),
-    ActivationSequenceNumber: metaNumber(e.meta, 'ActivationSequenceNumber'),
-    OriginalAlias: metaText(e.meta, 'OriginalAlias'),
-  };
+  const v = keystoreEntryValues(e);
+  v.ActivatedBy = metaText(e.meta, 'ActivatedBy');
+  v.ActiveFrom = metaNumber(e.meta, 'ActiveFrom');
+  v.DeactivatedBy = metaText(e.meta, 'DeactivatedBy');
+  v.ActiveUntil = metaNumber(e.meta, 'ActiveUntil');
+  v.ActivationSequenceNumber = metaNumber(e.meta, 'ActivationSequenceNumber');
+  v.OriginalAlias = metaText(e.meta, 'OriginalAlias');
+  return v;
 }
 
 /** A keystore as a Keystore (§3.8); the Edge Integration Cell properties are null here, as on Cloud Foundry. */

@@ -11,7 +11,10 @@ import { selection } from '../selection.js';
 function statusOnly(alias: string, status: string): Values {
   const values: Values = {};
   for (const p of KEYSTORE_ENTRY.properties) values[p.name] = null;
-  return { ...values, Hexalias: encodeHexAlias(alias), Alias: alias, Status: status };
+  values.Hexalias = encodeHexAlias(alias);
+  values.Alias = alias;
+  values.Status = status;
+  return values;
 }
 
 /**
@@ -23,10 +26,7 @@ function statusOnly(alias: string, status: string): Values {
 export async function keystoreStatusesAnswer(call: CpiCall, ks: KeystoreRef, statuses: EntryStatus[]): Promise<Answer> {
   const byAlias = new Map(statuses.map((s) => [s.alias, s.status]));
   const stored = await call.ctx.keystore.entries.list(ks);
-  const list: Values[] = stored.map((e) => ({
-    ...keystoreEntryValues(e),
-    Status: byAlias.get(e.alias) ?? 'unchanged',
-  }));
+  const list: Values[] = stored.map((e) => keystoreEntryValues(e, byAlias.get(e.alias) ?? 'unchanged'));
   const held = new Set(stored.map((e) => e.alias));
   // The store's order stays as it is; the others go where their aliases sort among them.
   for (const s of statuses) {
