@@ -13,13 +13,16 @@ import { benchKeystore, seedEntries } from './seed-entries.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
+/** Raised when templates are made differently: 2, SQLite's are closed with planner statistics, as a served store is. */
+const TEMPLATE_FORMAT = '2';
+
 /**
  * Names a template by what it holds: the schema it was made with, the number of entries and which certificates
  * (the first one stands for its set, which one key signed). A build with another migration list gets templates of
  * its own, so an old template is never served under a new schema.
  */
 function templateKey(certificates: Buffer[]): string {
-  const hash = createHash('sha256').update(MIGRATIONS.join(','));
+  const hash = createHash('sha256').update(MIGRATIONS.join(',')).update(TEMPLATE_FORMAT);
   if (certificates[0]) hash.update(certificates[0]);
   return `${certificates.length}_${hash.digest('hex').slice(0, 10)}`;
 }
@@ -28,8 +31,8 @@ function templateKey(certificates: Buffer[]): string {
 async function fill(store: Store, certificates: Buffer[]): Promise<void> {
   const ks = await benchKeystore(store, 'default', 'production', 'system');
   await seedEntries(store, ks, certificates);
-  // A store in use has statistics (PostgreSQL's autovacuum gathers them soon after a bulk load); a fresh copy
-  // measured at once would not, and would be planned as no real store is.
+  // A store in use has statistics (PostgreSQL's autovacuum gathers them soon after a bulk load; SQLite's store
+  // gathers them when it closes); a fresh copy measured at once would not, and would be planned as no real store is.
   if (store.dialect === 'postgres') await sql`VACUUM ANALYZE entries`.execute(store.db);
 }
 
