@@ -8,6 +8,8 @@ import type { KeystoreRef } from './model.js';
  */
 export async function joinOrStartGroup(db: Db, ks: KeystoreRef, alias: string, now: number): Promise<number | null> {
   if (ks.keystore !== 'system') return null;
+  const started = await groups.startGroupUnlessHeld(db, ks.projectId, alias, now);
+  if (started !== undefined) return started;
   const holder = await groups.findGroupHoldingAlias(db, ks.projectId, alias);
   if (holder) return holder.id;
   let name = alias;

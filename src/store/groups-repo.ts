@@ -40,7 +40,7 @@ export async function deleteGroup(db: Db, id: number): Promise<void> {
   await db.deleteFrom('cert_groups').where('id', '=', id).execute();
 }
 
-const groupHoldingAlias = prepared((db: Db, projectId: number, alias: string) =>
+const holdingAlias = (db: Db, projectId: number, alias: string) =>
   db
     .selectFrom('environments')
     .innerJoin('keystores', 'keystores.environment_id', 'environments.id')
@@ -49,8 +49,9 @@ const groupHoldingAlias = prepared((db: Db, projectId: number, alias: string) =>
     .where('environments.project_id', '=', projectId)
     .where('entries.alias', '=', alias)
     .where('entries.group_id', 'is not', null)
-    .limit(1),
-);
+    .limit(1);
+
+const groupHoldingAlias = prepared(holdingAlias);
 
 /**
  * A group of the project that holds this alias in another environment (the SAP API's join rule). Asked through
@@ -65,6 +66,36 @@ export async function findGroupHoldingAlias(
 ): Promise<{ id: number } | undefined> {
   const [row] = await groupHoldingAlias(db, projectId, alias);
   return row?.group_id == null ? undefined : { id: row.group_id };
+}
+
+const groupStartUnlessHeld = prepared((db: Db, projectId: number, alias: string, now: number) =>
+  db
+    .insertInto('cert_groups')
+    .columns(['project_id', 'name', 'description', 'created_at', 'modified_at'])
+    .expression(
+      db
+        .selectNoFrom((eb) => [
+          // Typed, because PostgreSQL can't infer a parameter's type from a bare select list.
+          eb.cast<number>(eb.val(projectId), 'integer').as('project_id'),
+          eb.cast<string>(eb.val(alias), 'text').as('name'),
+          eb.val('').as('description'),
+          eb.cast<number>(eb.val(now), 'bigint').as('created_at'),
+          eb.cast<number>(eb.val(now), 'bigint').as('modified_at'),
+        ])
+        .where((eb) => eb.not(eb.exists(holdingAlias(db, projectId, alias)))),
+    )
+    .onConflict((oc) => oc.columns(['project_id', 'name']).doNothing())
+    .returning('id'),
+);
+
+/**
+ * The common case of the SAP join rule in one statement, so one round trip on PostgreSQL: no group of the project
+ * holds the alias and no group is named after it, so a group named after the alias is started. Undefined when
+ * either is not so (or a concurrent writer just took the name); then the caller asks step by step.
+ */
+export async function startGroupUnlessHeld(db: Db, projectId: number, alias: string, now: number) {
+  const [row] = await groupStartUnlessHeld(db, projectId, alias, now);
+  return row?.id;
 }
 
 export async function groupIsEmpty(db: Db, groupId: number): Promise<boolean> {
