@@ -79,7 +79,20 @@ export function auditEntry(
   after: string | null,
   detail?: Record<string, unknown>,
 ) {
-  return repo.insertAudit(trx, {
+  return repo.insertAudit(trx, entryEvent(ks, action, alias, actor, at, before, after, detail));
+}
+
+function entryEvent(
+  ks: KeystoreRef,
+  action: string,
+  alias: string,
+  actor: Actor,
+  at: number,
+  before: string | null,
+  after: string | null,
+  detail?: Record<string, unknown>,
+) {
+  return {
     at,
     actor: actor.name,
     action,
@@ -90,7 +103,7 @@ export function auditEntry(
     sha256_before: before,
     sha256_after: after,
     detail: detail ? JSON.stringify(detail) : null,
-  });
+  };
 }
 
 /**
@@ -157,9 +170,8 @@ export async function putEntry(
     modified_by: actor.name,
     version: 1,
   };
-  const id = await repo.insertEntry(trx, ks.keystoreId, full);
-  await auditEntry(trx, ks, 'entry.create', alias, actor, now, null, m.facts.sha256);
-  await repo.touchKeystore(trx, ks.keystoreId, now, actor.name);
+  const event = entryEvent(ks, 'entry.create', alias, actor, now, null, m.facts.sha256);
+  const id = await repo.insertEntryAudited(trx, ks.keystoreId, full, event);
   const { key_enc: _key, ...visible } = full;
   return { entry: toEntry({ ...visible, id, keystore_id: ks.keystoreId }), status: 'new' };
 }

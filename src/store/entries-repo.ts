@@ -4,6 +4,7 @@ import {
   type Insertable,
   type Kysely,
   PostgresAdapter,
+  type QueryCreator,
   type Selectable,
   type SqlBool,
   sql,
@@ -278,30 +279,94 @@ export function listHistory(db: Db, keystoreId: number, alias: string): Promise<
     .execute();
 }
 
-const auditInsert = preparedRow(
-  [
-    'at',
-    'actor',
-    'action',
-    'project',
-    'environment',
-    'keystore',
-    'alias',
-    'sha256_before',
-    'sha256_after',
-    'detail',
-  ] as const,
-  (db: Db, event: Insertable<AuditEventTable>) => db.insertInto('audit_events').values(event),
+const auditColumns = [
+  'at',
+  'actor',
+  'action',
+  'project',
+  'environment',
+  'keystore',
+  'alias',
+  'sha256_before',
+  'sha256_after',
+  'detail',
+] as const;
+
+const auditInsert = preparedRow(auditColumns, (db: Db, event: Insertable<AuditEventTable>) =>
+  db.insertInto('audit_events').values(event),
 );
 
 export async function insertAudit(db: Db, event: Insertable<AuditEventTable>): Promise<void> {
   await auditInsert(db, event);
 }
 
+const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/**
+ * Stamps the keystore's last change. Every entry write does, and on PostgreSQL the row lock of that UPDATE is held
+ * until commit, so concurrent writers of one keystore used to queue on it, each through the other's commit. There
+ * the stamp is skipped while another transaction holds the row: that one is stamping the keystore at the same
+ * moment. NO KEY UPDATE, not UPDATE, so that the key-share locks of concurrent entry inserts (their foreign key to
+ * the keystore) don't make every writer skip. SQLite has one writer at a time anyway.
+ */
+const touchUnlessLocked = (db: QueryCreator<Database>, keystoreId: number, at: number, by: string) =>
+  db
+    .updateTable('keystores')
+    .set({ modified_at: at, modified_by: by })
+    .where(
+      'id',
+      'in',
+      db.selectFrom('keystores').select('id').where('id', '=', keystoreId).forNoKeyUpdate().skipLocked(),
+    );
+
+// The shape depends on the dialect only, and prepared queries are kept per dialect.
 const keystoreTouch = prepared((db: Db, keystoreId: number, at: number, by: string) =>
-  db.updateTable('keystores').set({ modified_at: at, modified_by: by }).where('id', '=', keystoreId),
+  isPostgres(db)
+    ? touchUnlessLocked(db, keystoreId, at, by)
+    : db.updateTable('keystores').set({ modified_at: at, modified_by: by }).where('id', '=', keystoreId),
 );
 
 export async function touchKeystore(db: Db, keystoreId: number, at: number, by: string): Promise<void> {
   await keystoreTouch(db, keystoreId, at, by);
+}
+
+/**
+ * PostgreSQL: the new entry, its audit event and the keystore's stamp in one statement (data-modifying WITH), so
+ * one round trip instead of three. Every part runs to completion whether or not the final SELECT reads it.
+ */
+const entryInsertAudited = prepared((db: Db, ...v: unknown[]) => {
+  const row = Object.fromEntries(insertColumns.map((c, i) => [c, v[i]])) as unknown as EntryInsert;
+  const base = insertColumns.length;
+  const event = Object.fromEntries(auditColumns.map((c, i) => [c, v[base + i]])) as Insertable<AuditEventTable>;
+  return db
+    .with('k', (d) => touchUnlessLocked(d, row.keystore_id, event.at, event.actor).returning('id'))
+    .with('e', (d) => d.insertInto('entries').values(row).returning('id'))
+    .with('a', (d) => d.insertInto('audit_events').values(event).returning('id'))
+    .selectFrom('e')
+    .select('id');
+}, insertColumns.length + auditColumns.length);
+
+/**
+ * Inserts a new entry with its audit event and stamps its keystore with the event's time and actor: what every
+ * create does, in the caller's transaction.
+ */
+export async function insertEntryAudited(
+  db: Db,
+  keystoreId: number,
+  state: EntryState,
+  event: Insertable<AuditEventTable>,
+): Promise<number> {
+  if (!isPostgres(db)) {
+    const id = await insertEntry(db, keystoreId, state);
+    await insertAudit(db, event);
+    await touchKeystore(db, keystoreId, event.at, event.actor);
+    return id;
+  }
+  const row: Record<string, unknown> = { ...state, keystore_id: keystoreId };
+  const values = [
+    ...insertColumns.map((c) => row[c] ?? null),
+    ...auditColumns.map((c) => (event as Record<string, unknown>)[c] ?? null),
+  ];
+  const [inserted] = await entryInsertAudited(db, ...values);
+  return inserted!.id;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DomainError } from '../../../src/keystore/errors.js';
+import { keystoreInfo } from '../../../src/keystore/keystore-info.js';
 import type { KeystoreRef } from '../../../src/keystore/model.js';
 import { KeystoreService } from '../../../src/keystore/service.js';
 import { dialects, fixture, type TestStore } from '../../helpers/store.js';
@@ -179,6 +180,61 @@ for (const dialect of dialects) {
           ['delete', 2],
         ],
       );
+    });
+
+    test('an SAP import whose alias names a group holding other aliases starts the group <alias>-2', async () => {
+      await ks.groups.create(
+        'default',
+        'taken',
+        { description: '', alias: 'not-taken', environments: ['test'], material: leaf },
+        actor,
+      );
+      await ks.entries.importCertificate(
+        system,
+        'taken',
+        { material: leaf, mode: 'create', requireTrust: false },
+        actor,
+      );
+      const group = await ks.groups.get('default', 'taken-2');
+      assert.deepEqual(
+        group.members.map((m) => [m.environment, m.entry.alias]),
+        [['production', 'taken']],
+      );
+      assert.deepEqual(
+        (await ks.groups.get('default', 'taken')).members.map((m) => m.entry.alias),
+        ['not-taken'],
+      );
+      await ks.entries.delete(system, 'taken', actor);
+      await ks.groups.delete('default', 'taken', actor);
+    });
+
+    test('an import stamps its keystore with its time and actor, and writes its audit event', async () => {
+      const stamper = { name: 'stamper' };
+      const { entry } = await ks.entries.importCertificate(
+        system,
+        'stamped',
+        { material: leafEc, mode: 'create', requireTrust: false },
+        stamper,
+      );
+      const info = await keystoreInfo(t.store, system);
+      assert.equal(info.modifiedBy, 'stamper');
+      assert.equal(info.modifiedAt, entry.modifiedAt);
+      const events = await t.store.db
+        .selectFrom('audit_events')
+        .select(['action', 'actor', 'at', 'keystore', 'sha256_before', 'sha256_after'])
+        .where('alias', '=', 'stamped')
+        .execute();
+      assert.deepEqual(events, [
+        {
+          action: 'entry.create',
+          actor: 'stamper',
+          at: entry.modifiedAt,
+          keystore: 'system',
+          sha256_before: null,
+          sha256_after: entry.sha256,
+        },
+      ]);
+      await ks.entries.delete(system, 'stamped', actor);
     });
 
     test('groups: one certificate in several environments, alias clash, replace, delete', async () => {
