@@ -4,6 +4,7 @@ import * as repo from '../store/entries-repo.js';
 import { isLockTimeout, isRetryable } from '../store/errors.js';
 import type { Store } from '../store/open.js';
 import type { EntryState } from '../store/schema.js';
+import { writeTransaction } from '../store/write-transaction.js';
 import { DomainError } from './errors.js';
 import { joinOrStartGroup, removeGroupIfEmpty } from './group-membership.js';
 import { type Actor, type Entry, type EntryKind, type KeystoreRef, OWNER_SAP, OWNER_TENANT, toEntry } from './model.js';
@@ -213,7 +214,7 @@ const RETRIES = 5;
 export async function retrying<T>(store: Store, fn: (trx: Db) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await store.db.transaction().execute(fn);
+      return await writeTransaction(store.db, fn);
     } catch (e) {
       if (isLockTimeout(e)) throw new DomainError('Locked', 'The keystore is locked by another user. Try again later.');
       const again = e instanceof RetryWrite || isRetryable(e);
