@@ -64,6 +64,9 @@ interface CachedToken {
   expiresAt: number | null;
 }
 
+/** Users and role bindings kept while the store is unchanged: a few short strings each. */
+const CACHED_ROWS = 10_000;
+
 /** Who made a change, for the audit trail, when the caller doesn't say. */
 const SYSTEM = 'system';
 /** Expired access tokens are kept this long so that they answer 'expired' rather than 'invalid'. */
@@ -102,8 +105,8 @@ export class AuthService {
       this.now,
     );
     this.tokens = new LruCache(options.tokenCacheSize ?? 10_000, options.tokenCacheTtlMs ?? 30_000, this.now);
-    this.users = new ReadCache(store, options.credentialCacheSize ?? 10_000);
-    this.roleBindings = new ReadCache(store, options.credentialCacheSize ?? 10_000);
+    this.users = new ReadCache(store, CACHED_ROWS);
+    this.roleBindings = new ReadCache(store, CACHED_ROWS);
     this.throttle = new LoginThrottle({
       limit: config.loginFailureLimit,
       windowMs: config.loginWindowMs,

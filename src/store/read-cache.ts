@@ -36,7 +36,7 @@ export class ReadCache<K, V> {
     }
     const value = await load();
     // Another call may have seen a newer mark while this one read: then this value belongs to the older one.
-    if (this.mark === mark) {
+    if (this.mark === mark && this.max > 0) {
       if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as K);
       this.map.set(key, value);
     }

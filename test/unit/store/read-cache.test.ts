@@ -53,6 +53,16 @@ describe('ReadCache', () => {
     assert.equal(await cache.get('a', async () => 'new'), 'new');
   });
 
+  it('keeps nothing when max is 0', async () => {
+    const m = markedBy();
+    const cache = new ReadCache<string, number>(m.store, 0);
+    let reads = 0;
+    const load = async () => ++reads;
+    await cache.get('a', load);
+    await cache.get('a', load);
+    assert.equal(reads, 2);
+  });
+
   it('holds at most max values, dropping the oldest', async () => {
     const m = markedBy();
     const cache = new ReadCache<number, number>(m.store, 2);
